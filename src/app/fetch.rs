@@ -1,0 +1,248 @@
+//! `veille fetch`, read as the pipeline: sources → fetch → parse → identity → store.
+//! Requests run concurrently (bounded overall and per host); one task writes, source by source,
+//! each in one transaction, so a killed run leaves only whole sources behind.
+
+use super::{Context, Outcome, UsageError};
+use crate::cli::FetchArgs;
+use crate::fetch::{Fetched, Fetcher, Validators};
+use crate::model::{ParsedFeed, Source, SourceKind};
+use crate::parse::feed::parse_feed;
+use crate::store::{Failure, Store, WriteCounts};
+use crate::identity;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+/// What one source's fetch came to, handed from its task to the writer.
+enum Fetch {
+    NotModified,
+    Parsed {
+        feed: ParsedFeed,
+        validators: Validators,
+        fallback_url: String,
+    },
+    Failed {
+        message: String,
+        retry_after: Option<DateTime<Utc>>,
+    },
+}
+
+#[derive(Default)]
+struct Totals {
+    sources: usize,
+    counts: WriteCounts,
+    failed: usize,
+    skipped: usize,
+}
+
+pub fn run(context: &Context, args: &FetchArgs) -> anyhow::Result<Outcome> {
+    let sources = select(&context.config.sources, &args.sources)?;
+    let mut store = context.open_store()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let totals = runtime.block_on(fetch_all(context, &mut store, sources))?;
+    if !context.quiet {
+        let skipped = match totals.skipped {
+            0 => String::new(),
+            n => format!(", {n} skipped"),
+        };
+        eprintln!(
+            "{} sources: {} new, {} updated, {} unchanged, {} failed{skipped}",
+            totals.sources,
+            totals.counts.new,
+            totals.counts.updated,
+            totals.counts.unchanged,
+            totals.failed
+        );
+    }
+    Ok(if totals.failed > 0 {
+        Outcome::SomeSourcesFailed
+    } else {
+        Outcome::Success
+    })
+}
+
+/// The enabled sources, or exactly those named with `--source` (even if disabled).
+fn select(sources: &[Source], names: &[String]) -> Result<Vec<Source>, UsageError> {
+    if names.is_empty() {
+        return Ok(sources.iter().filter(|s| s.enabled).cloned().collect());
+    }
+    names
+        .iter()
+        .map(|name| {
+            sources
+                .iter()
+                .find(|s| &s.name == name)
+                .cloned()
+                .ok_or_else(|| UsageError(format!("no source named `{name}` in the configuration")))
+        })
+        .collect()
+}
+
+async fn fetch_all(
+    context: &Context,
+    store: &mut Store,
+    sources: Vec<Source>,
+) -> anyhow::Result<Totals> {
+    let settings = &context.config.settings;
+    let fetcher = Arc::new(Fetcher::new(settings)?);
+    let overall = Arc::new(Semaphore::new(settings.concurrency));
+    let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    let mut totals = Totals {
+        sources: sources.len(),
+        ..Totals::default()
+    };
+    let mut tasks = JoinSet::new();
+    let mut by_index = Vec::new();
+    let now = Utc::now();
+    for source in sources {
+        if let Some(until) = store.retry_after(&source.name)?.filter(|t| *t > now) {
+            totals.skipped += 1;
+            if context.verbose > 0 {
+                eprintln!(
+                    "{}: skipped: the server asked to wait until {}",
+                    source.name,
+                    until.format("%Y-%m-%d %H:%M UTC")
+                );
+            }
+            continue;
+        }
+        if source.kind == SourceKind::Html {
+            totals.skipped += 1;
+            if !context.quiet {
+                eprintln!(
+                    "{}: skipped: html sources are not fetched by this version of veille yet",
+                    source.name
+                );
+            }
+            continue;
+        }
+        let validators = store.validators(source.url.as_str())?;
+        let host = source.url.host_str().unwrap_or_default().to_string();
+        let per_host = hosts
+            .entry(host)
+            .or_insert_with(|| Arc::new(Semaphore::new(settings.per_host)))
+            .clone();
+        let (fetcher, overall) = (fetcher.clone(), overall.clone());
+        let index = by_index.len();
+        let url = source.url.clone();
+        by_index.push(source);
+        tasks.spawn(async move {
+            let started = Instant::now();
+            // The host's turn first, so that a busy host never holds slots others could use.
+            let _host = per_host.acquire_owned().await;
+            let _slot = overall.acquire_owned().await;
+            let result = fetch_one(&fetcher, &url, &validators).await;
+            (index, result, started.elapsed())
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        let (index, result, elapsed) = joined?;
+        let source = &by_index[index];
+        record(context, store, source, result, elapsed, &mut totals);
+    }
+    Ok(totals)
+}
+
+/// Fetch, then parse off the async workers: parsing is the CPU-heavy step.
+async fn fetch_one(fetcher: &Fetcher, url: &url::Url, validators: &Validators) -> Fetch {
+    let body = match fetcher.get(url, validators, Utc::now()).await {
+        Ok(Fetched::NotModified) => return Fetch::NotModified,
+        Ok(Fetched::Body(body)) => body,
+        Err(e) => {
+            return Fetch::Failed {
+                retry_after: e.retry_after(),
+                message: e.to_string(),
+            }
+        }
+    };
+    let parsed = tokio::task::spawn_blocking(move || {
+        let result = parse_feed(&body.bytes, body.content_type.as_deref(), &body.final_url);
+        (result, body.validators, body.final_url)
+    })
+    .await;
+    match parsed {
+        Ok((Ok(mut feed), validators, final_url)) => {
+            identity::assign(&mut feed.items);
+            let fallback_url = feed.site_url.clone().unwrap_or_else(|| final_url.to_string());
+            Fetch::Parsed {
+                feed,
+                validators,
+                fallback_url,
+            }
+        }
+        Ok((Err(e), _, _)) => Fetch::Failed {
+            message: e.to_string(),
+            retry_after: None,
+        },
+        Err(e) => Fetch::Failed {
+            message: format!("the parser stopped unexpectedly: {e}"),
+            retry_after: None,
+        },
+    }
+}
+
+/// Write one source's outcome and report it. A failure of one source never stops the others.
+fn record(
+    context: &Context,
+    store: &mut Store,
+    source: &Source,
+    result: Fetch,
+    elapsed: std::time::Duration,
+    totals: &mut Totals,
+) {
+    let now = Utc::now();
+    let written = match result {
+        Fetch::NotModified => store
+            .record_not_modified(source, now)
+            .map(|()| (WriteCounts::default(), "not modified".to_string())),
+        Fetch::Parsed {
+            feed,
+            validators,
+            fallback_url,
+        } => store
+            .save_articles(source, &validators, &fallback_url, &feed.items, now)
+            .map(|counts| {
+                let items = feed.items.len();
+                (counts, format!("{items} items"))
+            }),
+        Fetch::Failed {
+            message,
+            retry_after,
+        } => {
+            let failure = Failure {
+                message: &message,
+                retry_after,
+            };
+            if let Err(e) = store.record_failure(source, &failure, now) {
+                eprintln!("error: {}: could not record the failure: {e:#}", source.name);
+            }
+            totals.failed += 1;
+            eprintln!("error: {}: {message} ({})", source.name, source.url);
+            return;
+        }
+    };
+    match written {
+        Ok((counts, what)) => {
+            totals.counts += counts;
+            if context.verbose > 0 {
+                eprintln!(
+                    "{}: {what}: {} new, {} updated, {} unchanged ({} ms)",
+                    source.name,
+                    counts.new,
+                    counts.updated,
+                    counts.unchanged,
+                    elapsed.as_millis()
+                );
+            }
+        }
+        Err(e) => {
+            totals.failed += 1;
+            eprintln!("error: {}: could not store its articles: {e:#}", source.name);
+        }
+    }
+}

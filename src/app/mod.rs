@@ -1,0 +1,94 @@
+//! One file per subcommand: the only place where the stages meet the network, the database,
+//! the clock and the terminal. `run` resolves the configuration once and hands it down.
+
+mod check;
+mod fetch;
+mod output;
+mod search;
+mod show;
+mod sources;
+
+use crate::cli::{Cli, Command};
+use crate::config::{self, Config, ConfigError, Overrides};
+use crate::store::Store;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// How a command that did not fail ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// `fetch` stored what it could, but at least one source failed (exit 3).
+    SomeSourcesFailed,
+}
+
+/// A mistake in what the user typed (exit 2), as opposed to a runtime failure (exit 1).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// What every command may need, resolved once.
+pub struct Context {
+    pub config: Config,
+    pub quiet: bool,
+    pub verbose: u8,
+}
+
+impl Context {
+    pub fn open_store(&self) -> anyhow::Result<Store> {
+        Store::open(&self.config.settings.database)
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let env: HashMap<String, String> = std::env::vars().collect();
+    let concurrency = match &cli.command {
+        Command::Fetch(args) => args.concurrency.map(usize::from),
+        _ => None,
+    };
+    let flags = Overrides {
+        database: cli.db.clone(),
+        concurrency,
+    };
+    let path = config_path(cli.config.clone(), &env)?;
+    let config = config::load(&path, &env, &flags)?;
+    let context = Context {
+        config,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    match cli.command {
+        Command::Fetch(args) => fetch::run(&context, &args),
+        Command::Search(args) => search::run(&context, &args),
+        Command::Show(args) => show::run(&context, &args),
+        Command::Sources(args) => sources::run(&context, &args),
+        Command::Check => check::run(&context),
+    }
+}
+
+/// `--config` / `VEILLE_CONFIG` (clap reads both), else the first default path that exists.
+fn config_path(given: Option<PathBuf>, env: &HashMap<String, String>) -> Result<PathBuf, ConfigError> {
+    if let Some(path) = given {
+        return Ok(path);
+    }
+    let xdg = env
+        .get("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| env.get("HOME").map(|home| PathBuf::from(home).join(".config")));
+    let candidates = config::default_paths(xdg);
+    candidates
+        .iter()
+        .find(|p| p.is_file())
+        .cloned()
+        .ok_or_else(|| ConfigError {
+            errors: vec![format!(
+                "no configuration found (looked for {}): create one, or pass --config PATH",
+                candidates
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            )],
+        })
+}

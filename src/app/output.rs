@@ -1,0 +1,119 @@
+//! Shapes of what the query commands print: the JSON contract of SPEC and plain tables that
+//! fit the terminal.
+
+use crate::store::ArticleRow;
+use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Used when stdout is not a terminal and `COLUMNS` is not set.
+const DEFAULT_WIDTH: usize = 120;
+
+#[derive(Serialize)]
+pub struct Duplicate<'a> {
+    pub id: i64,
+    pub source: &'a str,
+    pub url: &'a str,
+}
+
+/// An article in the JSON contract (`search`); `show` adds `text` and `tag_reasons`.
+#[derive(Serialize)]
+pub struct ArticleJson<'a> {
+    pub id: i64,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub source: &'a str,
+    pub published: Option<&'a str>,
+    pub fetched_at: &'a str,
+    pub author: Option<&'a str>,
+    pub tags: Vec<&'a str>,
+    pub summary: &'a str,
+    pub story: i64,
+    pub duplicates: Vec<Duplicate<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag_reasons: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl<'a> ArticleJson<'a> {
+    pub fn new(row: &'a ArticleRow) -> Self {
+        ArticleJson {
+            id: row.id,
+            title: &row.title,
+            url: &row.url,
+            source: &row.source,
+            published: row.published.as_deref(),
+            fetched_at: &row.fetched_at,
+            author: row.author.as_deref(),
+            tags: row.tags.iter().map(|(t, _)| t.as_str()).collect(),
+            summary: &row.summary,
+            story: row.story,
+            duplicates: row
+                .duplicates
+                .iter()
+                .map(|(id, source, url)| Duplicate { id: *id, source, url })
+                .collect(),
+            text: None,
+            tag_reasons: None,
+        }
+    }
+
+    /// The full form of `show`.
+    pub fn full(row: &'a ArticleRow) -> Self {
+        let reasons = row
+            .tags
+            .iter()
+            .map(|(topic, reasons)| {
+                let terms = serde_json::from_str(reasons).unwrap_or(serde_json::Value::Array(vec![]));
+                (topic.clone(), terms)
+            })
+            .collect();
+        ArticleJson {
+            text: Some(&row.text),
+            tag_reasons: Some(reasons),
+            ..Self::new(row)
+        }
+    }
+}
+
+/// The width to fit: the terminal's, else `COLUMNS`, else a default.
+pub fn terminal_width() -> usize {
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(w, _)| usize::from(w.0))
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        .unwrap_or(DEFAULT_WIDTH)
+        .max(40)
+}
+
+/// Cut `text` to `width` display columns, ending with "…" when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Left-align `text` in `width` columns.
+pub fn pad(text: &str, width: usize) -> String {
+    let text = fit(text, width);
+    let fill = width.saturating_sub(text.width());
+    format!("{text}{}", " ".repeat(fill))
+}
+
+/// The date part of a stored RFC 3339 time shown in the configured zone.
+pub fn local_date(time: Option<&str>, tz: chrono_tz::Tz) -> String {
+    time.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&tz).format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "-".to_string())
+}

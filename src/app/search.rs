@@ -1,0 +1,105 @@
+//! `veille search`: filters → the store's search → table, JSON, NDJSON or CSV on stdout.
+
+use super::output::{fit, local_date, pad, terminal_width, ArticleJson};
+use super::{Context, Outcome, UsageError};
+use crate::cli::{SearchArgs, SearchFormat};
+use crate::query::{parse_instant, to_fts};
+use crate::store::{ArticleRow, Filter, SearchError};
+use anyhow::Context as _;
+use chrono::Utc;
+use std::io::Write;
+
+pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<Outcome> {
+    let tz = context.config.settings.timezone;
+    let now = Utc::now();
+    let instant = |flag: &str, value: &Option<String>| {
+        value
+            .as_deref()
+            .map(|v| parse_instant(v, now, &tz).map_err(|e| UsageError(format!("{flag}: {e}"))))
+            .transpose()
+    };
+    let query = args.query.join(" ");
+    let filter = Filter {
+        query: Some(to_fts(&query)).filter(|q| !q.is_empty()),
+        sources: args.sources.clone(),
+        tags: args.tags.clone(),
+        since: instant("--since", &args.since)?,
+        until: instant("--until", &args.until)?,
+        limit: args.limit,
+        all: args.all,
+    };
+    let store = context.open_store()?;
+    let rows = store.search(&filter).map_err(|e| match e {
+        SearchError::BadQuery(message) => anyhow::Error::new(UsageError(format!("`{query}`: {message}"))),
+        SearchError::Database(e) => anyhow::Error::new(e).context("search failed"),
+    })?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        SearchFormat::Json => {
+            let items: Vec<_> = rows.iter().map(ArticleJson::new).collect();
+            serde_json::to_writer_pretty(&mut out, &items)?;
+            writeln!(out)?;
+        }
+        SearchFormat::Ndjson => {
+            for row in &rows {
+                serde_json::to_writer(&mut out, &ArticleJson::new(row))?;
+                writeln!(out)?;
+            }
+        }
+        SearchFormat::Csv => write_csv(&mut out, &rows)?,
+        SearchFormat::Table => write_table(&mut out, &rows, tz, context.quiet)?,
+    }
+    out.flush().context("cannot write the results")?;
+    Ok(Outcome::Success)
+}
+
+fn write_csv(out: &mut impl Write, rows: &[ArticleRow]) -> anyhow::Result<()> {
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record(["id", "published", "source", "title", "url", "author", "tags", "story", "summary"])?;
+    for row in rows {
+        let tags: Vec<&str> = row.tags.iter().map(|(t, _)| t.as_str()).collect();
+        csv.write_record([
+            row.id.to_string().as_str(),
+            row.published.as_deref().unwrap_or(""),
+            &row.source,
+            &row.title,
+            &row.url,
+            row.author.as_deref().unwrap_or(""),
+            &tags.join(";"),
+            &row.story.to_string(),
+            &row.summary,
+        ])?;
+    }
+    csv.flush()?;
+    Ok(())
+}
+
+fn write_table(out: &mut impl Write, rows: &[ArticleRow], tz: chrono_tz::Tz, quiet: bool) -> anyhow::Result<()> {
+    if rows.is_empty() {
+        if !quiet {
+            eprintln!("no article matches");
+        }
+        return Ok(());
+    }
+    let width = terminal_width();
+    let id_width = rows.iter().map(|r| r.id.to_string().len()).max().unwrap_or(2).max(2);
+    let source_width = rows.iter().map(|r| r.source.len()).max().unwrap_or(6).clamp(6, 20);
+    let title_width = width.saturating_sub(id_width + source_width + 10 + 6).max(10);
+    writeln!(out, "{:>id_width$}  {}  {}  TITLE", "ID", pad("DATE", 10), pad("SOURCE", source_width))?;
+    for row in rows {
+        let date = local_date(row.published.as_deref().or(Some(&row.fetched_at)), tz);
+        let copies = match row.duplicates.len() {
+            0 => String::new(),
+            n => format!(" (+{n})"),
+        };
+        writeln!(
+            out,
+            "{:>id_width$}  {}  {}  {}",
+            row.id,
+            pad(&date, 10),
+            pad(&row.source, source_width),
+            fit(&format!("{}{copies}", row.title), title_width)
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! `veille show ID`: one article in full, its tags with their reasons, and its copies.
+
+use super::output::{local_date, ArticleJson};
+use super::{Context, Outcome};
+use crate::cli::{ShowArgs, ShowFormat};
+use anyhow::anyhow;
+use std::io::Write;
+
+pub fn run(context: &Context, args: &ShowArgs) -> anyhow::Result<Outcome> {
+    let store = context.open_store()?;
+    let row = store
+        .article(args.id)?
+        .ok_or_else(|| anyhow!("no article has the id {} (see `veille search`)", args.id))?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ShowFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &ArticleJson::full(&row))?;
+            writeln!(out)?;
+        }
+        ShowFormat::Text => {
+            let tz = context.config.settings.timezone;
+            writeln!(out, "{}", row.title)?;
+            let mut line = vec![row.source.clone(), local_date(row.published.as_deref(), tz)];
+            line.extend(row.author.clone());
+            writeln!(out, "{}", line.join(" · "))?;
+            writeln!(out, "{}", row.url)?;
+            if row.tags.is_empty() {
+                writeln!(out, "Tags: none")?;
+            }
+            for (topic, reasons) in &row.tags {
+                writeln!(out, "Tag {topic}: {reasons}")?;
+            }
+            for (id, source, url) in &row.duplicates {
+                writeln!(out, "Also reported by {source} (#{id}): {url}")?;
+            }
+            writeln!(out, "\n{}", row.text)?;
+        }
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,137 @@
+//! Bytes of unknown encoding → UTF-8 text. Pure: the caller passes the HTTP charset it saw.
+//!
+//! The rule, in order: a byte-order mark wins; bytes that are valid UTF-8 are UTF-8 (a Latin-1
+//! text almost never is, whatever a server or a prolog claims); otherwise the HTTP charset, then
+//! the document's own declaration (XML prolog or HTML `<meta>`), then Windows-1252, the superset
+//! of ISO-8859-1 that French sites actually send.
+
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use std::borrow::Cow;
+
+/// How many leading bytes are searched for an in-document declaration.
+const DECLARATION_WINDOW: usize = 1024;
+
+/// The text and the encoding it was decoded from.
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
+    pub encoding: &'static Encoding,
+}
+
+/// The `charset` parameter of a Content-Type header value, if any.
+pub fn charset_of_content_type(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (key, value) = param.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches(|c| c == '"' || c == '\''))
+    })
+}
+
+/// Decode `bytes` to UTF-8 following the module's rule. Never fails: undecodable bytes become U+FFFD.
+pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        return Decoded { text, encoding };
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Decoded {
+            text: Cow::Borrowed(text),
+            encoding: UTF_8,
+        };
+    }
+    let declared = http_charset
+        .and_then(|label| Encoding::for_label(label.as_bytes()))
+        .filter(|e| *e != UTF_8)
+        .or_else(|| declared_encoding(bytes).filter(|e| *e != UTF_8));
+    let encoding = declared.unwrap_or(WINDOWS_1252);
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    Decoded { text, encoding }
+}
+
+/// The encoding named by an XML declaration (`encoding="…"`) or an HTML `<meta charset>` /
+/// `http-equiv` in the first bytes of the document.
+pub fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(DECLARATION_WINDOW)];
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    ["encoding=", "charset="].iter().find_map(|key| {
+        let start = head.find(key)? + key.len();
+        let rest = head[start..].trim_start_matches(['"', '\'', ' ']);
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':'))
+            .unwrap_or(rest.len());
+        Encoding::for_label(rest[..end].as_bytes())
+    })
+}
+
+/// Rewrite the `encoding` pseudo-attribute of a leading XML declaration to UTF-8, so that a
+/// parser given already-decoded text does not decode it a second time.
+pub fn declare_utf8(xml: &str) -> Cow<'_, str> {
+    let trimmed = xml.trim_start();
+    if !trimmed.starts_with("<?xml") {
+        return Cow::Borrowed(xml);
+    }
+    let Some(end) = trimmed.find("?>") else {
+        return Cow::Borrowed(xml);
+    };
+    let declaration = &trimmed[..end];
+    match declaration.find("encoding") {
+        None => Cow::Borrowed(trimmed),
+        Some(_) => {
+            let rest = &trimmed[end..];
+            Cow::Owned(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"{rest}"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin1_declared_in_prolog_becomes_utf8() {
+        let bytes = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>s\xe9curit\xe9</t>";
+        let decoded = decode(bytes, None);
+        assert!(decoded.text.contains("sécurité"));
+        assert_eq!(declare_utf8(&decoded.text).matches("UTF-8").count(), 1);
+    }
+
+    #[test]
+    fn windows_1252_quotes_survive_a_latin1_label() {
+        let bytes = b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><t>\x93l\x92open\x94\x85</t>";
+        assert!(decode(bytes, None).text.contains("“l’open”…"));
+    }
+
+    #[test]
+    fn http_charset_used_when_bytes_are_not_utf8() {
+        let decoded = decode(b"<t>\xe9t\xe9</t>", Some("iso-8859-15"));
+        assert_eq!(decoded.text, "<t>été</t>");
+    }
+
+    #[test]
+    fn valid_utf8_wins_over_a_wrong_label() {
+        let text = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><t>été</t>";
+        assert!(decode(text.as_bytes(), Some("iso-8859-1")).text.contains("été"));
+    }
+
+    #[test]
+    fn bom_wins_and_is_stripped() {
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        bytes.extend_from_slice("<rss>é</rss>".as_bytes());
+        assert_eq!(decode(&bytes, Some("iso-8859-1")).text, "<rss>é</rss>");
+    }
+
+    #[test]
+    fn charset_parameter_is_read() {
+        assert_eq!(
+            charset_of_content_type("text/xml; Charset=\"ISO-8859-1\""),
+            Some("ISO-8859-1")
+        );
+        assert_eq!(charset_of_content_type("text/xml"), None);
+    }
+
+    #[test]
+    fn html_meta_charset_is_found() {
+        let page = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">";
+        assert_eq!(declared_encoding(page), Some(WINDOWS_1252));
+    }
+}

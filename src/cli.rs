@@ -1,0 +1,107 @@
+//! The command line, as clap derive structs only: no behaviour here.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "veille", version, about = "Technology watch: fetch feeds and pages, search them, build digests")]
+pub struct Cli {
+    /// The configuration file [default: ./feeds.toml, then $XDG_CONFIG_HOME/veille/feeds.toml]
+    #[arg(long, global = true, env = "VEILLE_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// The SQLite database [default: `database` of the configuration, veille.db beside it]
+    #[arg(long, global = true, env = "VEILLE_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Print only errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more: one line per source
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fetch every enabled source and store new and changed articles
+    Fetch(FetchArgs),
+    /// Full-text search of the stored articles (newest first without a query)
+    Search(SearchArgs),
+    /// One article in full, with its tags and its duplicates
+    Show(ShowArgs),
+    /// Every configured source with its health
+    Sources(SourcesArgs),
+    /// Validate the configuration without fetching anything
+    Check,
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Fetch only this source (repeatable)
+    #[arg(long = "source", value_name = "NAME")]
+    pub sources: Vec<String>,
+    /// Requests in flight overall (overrides the settings)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: Option<u16>,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words, "exact phrases", prefix*, AND, OR, NOT, parentheses; accents and case are ignored
+    pub query: Vec<String>,
+    /// Only articles with this tag (repeatable)
+    #[arg(long = "tag", value_name = "T")]
+    pub tags: Vec<String>,
+    /// Only articles of this source (repeatable)
+    #[arg(long = "source", value_name = "N")]
+    pub sources: Vec<String>,
+    /// Published at or after: 7d, 36h, 2w, 2026-11-01 or an RFC 3339 time
+    #[arg(long, value_name = "S")]
+    pub since: Option<String>,
+    /// Published before: same forms as --since
+    #[arg(long, value_name = "S")]
+    pub until: Option<String>,
+    /// At most N results
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Every matching article, not one per story
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_enum, default_value_t = SearchFormat::Table)]
+    pub format: SearchFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchFormat {
+    Table,
+    Json,
+    Ndjson,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The article's id, as `search` prints it
+    pub id: i64,
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    pub format: ShowFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SourcesArgs {
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Table,
+    Json,
+}

@@ -1,0 +1,724 @@
+//! `feeds.toml` → a validated [`Config`]. Owns the configuration precedence
+//! (defaults ← file ← `VEILLE_*` environment ← flags) and every configuration error message.
+//!
+//! Reading is in two steps, as in ripgrep's low/high args: the raw serde form is checked key by
+//! key (every error is collected, each with its file, line and key), then resolved into typed
+//! settings. Nothing here touches the network or the database.
+
+use crate::model::{Selectors, Source, SourceKind, Topic};
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use url::Url;
+
+pub const DEFAULT_DATABASE: &str = "veille.db";
+pub const DEFAULT_CONCURRENCY: usize = 16;
+pub const DEFAULT_PER_HOST: usize = 2;
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_MAX_BODY: u64 = 16 * 1024 * 1024;
+pub const DEFAULT_USER_AGENT: &str = concat!("veille/", env!("CARGO_PKG_VERSION"));
+pub const DEFAULT_TIMEZONE: &str = "Europe/Paris";
+pub const DEFAULT_MIN_SCORE: u32 = 1;
+pub const DEFAULT_MAX_PAGES: u32 = 1;
+
+/// Every configuration problem found, each on its own line; the exit status is 2.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub errors: Vec<String>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.errors.join("\n"))
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl ConfigError {
+    fn one(message: String) -> Self {
+        ConfigError {
+            errors: vec![message],
+        }
+    }
+}
+
+/// Resolved `[settings]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub database: PathBuf,
+    pub concurrency: usize,
+    pub per_host: usize,
+    pub timeout: Duration,
+    pub max_body: u64,
+    pub user_agent: String,
+    pub timezone: chrono_tz::Tz,
+}
+
+/// A validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub path: PathBuf,
+    pub settings: Settings,
+    pub sources: Vec<Source>,
+    pub topics: Vec<Topic>,
+    /// `[digest]` and `[email]` are validated for their keys here and read by the digest stage.
+    pub digest: Option<toml::Table>,
+    pub email: Option<toml::Table>,
+}
+
+/// Values that beat the file: the environment, then the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub database: Option<PathBuf>,
+    pub concurrency: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RawConfig {
+    #[serde(default)]
+    settings: RawSettings,
+    #[serde(default)]
+    source: Vec<RawSource>,
+    #[serde(default)]
+    topic: Vec<RawTopic>,
+    digest: Option<toml::Table>,
+    email: Option<toml::Table>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RawSettings {
+    database: Option<String>,
+    concurrency: Option<i64>,
+    per_host: Option<i64>,
+    timeout: Option<String>,
+    max_body: Option<String>,
+    user_agent: Option<String>,
+    timezone: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawSource {
+    name: String,
+    url: String,
+    kind: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    full_content: bool,
+    enabled: Option<bool>,
+    selectors: Option<RawSelectors>,
+    max_pages: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawSelectors {
+    item: Option<String>,
+    link: Option<String>,
+    title: Option<String>,
+    date: Option<String>,
+    content: Option<String>,
+    author: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawTopic {
+    name: String,
+    label: Option<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    patterns: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    min_score: Option<i64>,
+}
+
+/// The keys each table accepts; anything else is refused, so a typo never passes silently.
+const TOP_KEYS: &[&str] = &["settings", "source", "topic", "digest", "email"];
+const SETTINGS_KEYS: &[&str] = &[
+    "database",
+    "concurrency",
+    "per_host",
+    "timeout",
+    "max_body",
+    "user_agent",
+    "timezone",
+];
+const SOURCE_KEYS: &[&str] = &[
+    "name",
+    "url",
+    "kind",
+    "tags",
+    "full_content",
+    "enabled",
+    "selectors",
+    "max_pages",
+];
+const SELECTOR_KEYS: &[&str] = &["item", "link", "title", "date", "content", "author", "next"];
+const TOPIC_KEYS: &[&str] = &[
+    "name",
+    "label",
+    "keywords",
+    "patterns",
+    "exclude",
+    "min_score",
+];
+const DIGEST_KEYS: &[&str] = &["title", "lang", "templates_dir", "max_age"];
+const EMAIL_KEYS: &[&str] = &[
+    "from",
+    "to",
+    "subject",
+    "transport",
+    "server",
+    "port",
+    "security",
+    "user",
+];
+
+/// Where to look for the configuration when no `--config` / `VEILLE_CONFIG` is given.
+pub fn default_paths(xdg_config_home: Option<PathBuf>) -> Vec<PathBuf> {
+    let mut paths = vec![PathBuf::from("feeds.toml")];
+    if let Some(dir) = xdg_config_home {
+        paths.push(dir.join("veille").join("feeds.toml"));
+    }
+    paths
+}
+
+/// Read and validate the file at `path`, then apply the overrides.
+pub fn load(path: &Path, env: &HashMap<String, String>, flags: &Overrides) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigError::one(format!(
+            "{}: cannot read the configuration: {e}",
+            path.display()
+        ))
+    })?;
+    parse(&text, path, env, flags)
+}
+
+/// Validate configuration text; `path` names the file in messages and anchors relative paths.
+pub fn parse(
+    text: &str,
+    path: &Path,
+    env: &HashMap<String, String>,
+    flags: &Overrides,
+) -> Result<Config, ConfigError> {
+    let file = path.display().to_string();
+    let document = toml_edit::Document::parse(text).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(text, s.start));
+        let message = e.message().trim().to_string();
+        ConfigError::one(format!("{file}:{line}: invalid TOML: {message}"))
+    })?;
+    let mut check = Checker {
+        file,
+        text,
+        lines: HashMap::new(),
+        errors: Vec::new(),
+    };
+    check.walk(document.as_table());
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let line = e.span().map_or(1, |s| line_of(text, s.start));
+            check.errors.push(format!(
+                "{}:{line}: {}",
+                check.file,
+                e.message().trim()
+            ));
+            return Err(ConfigError {
+                errors: check.errors,
+            });
+        }
+    };
+    let base_dir = path.parent().unwrap_or(Path::new("."));
+    let settings = check.settings(&raw.settings, base_dir, env, flags);
+    let sources = check.sources(&raw.source);
+    let topics = check.topics(&raw.topic);
+    match settings {
+        Some(settings) if check.errors.is_empty() => Ok(Config {
+            path: path.to_path_buf(),
+            settings,
+            sources,
+            topics,
+            digest: raw.digest,
+            email: raw.email,
+        }),
+        _ => Err(ConfigError {
+            errors: check.errors,
+        }),
+    }
+}
+
+/// Collects errors, each anchored to the line of the key it is about.
+struct Checker<'a> {
+    file: String,
+    text: &'a str,
+    /// "source[2].name" → line of that key.
+    lines: HashMap<String, usize>,
+    errors: Vec<String>,
+}
+
+impl Checker<'_> {
+    fn walk(&mut self, root: &toml_edit::Table) {
+        self.table(root, "", TOP_KEYS);
+        for (key, item) in root.iter() {
+            match key {
+                "settings" => self.nested(item, "settings", SETTINGS_KEYS),
+                "digest" => self.nested(item, "digest", DIGEST_KEYS),
+                "email" => self.nested(item, "email", EMAIL_KEYS),
+                "source" | "topic" => {
+                    let keys = if key == "source" { SOURCE_KEYS } else { TOPIC_KEYS };
+                    for (i, entry) in array_entries(item).into_iter().enumerate() {
+                        let prefix = format!("{key}[{i}]");
+                        self.table(entry, &prefix, keys);
+                        if let Some(selectors) = entry.get("selectors") {
+                            self.nested(selectors, &format!("{prefix}.selectors"), SELECTOR_KEYS);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn nested(&mut self, item: &toml_edit::Item, prefix: &str, keys: &[&str]) {
+        if let Some(table) = item.as_table_like() {
+            self.table(table, prefix, keys);
+        }
+    }
+
+    fn table(&mut self, table: &dyn toml_edit::TableLike, prefix: &str, keys: &[&str]) {
+        for (key, item) in table.iter() {
+            let path = if prefix.is_empty() {
+                key.to_string()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            let span = table
+                .key(key)
+                .and_then(|k| k.span())
+                .or_else(|| item.span());
+            let line = span.map_or(1, |s| line_of(self.text, s.start));
+            if !keys.contains(&key) {
+                self.errors.push(format!(
+                    "{}:{line}: unknown key `{path}` (expected one of: {})",
+                    self.file,
+                    keys.join(", ")
+                ));
+            }
+            self.lines.insert(path, line);
+        }
+    }
+
+    fn error(&mut self, path: &str, message: String) {
+        let line = self.lines.get(path).copied().or_else(|| {
+            // A missing key is reported at its table.
+            let parent = path.rsplit_once('.').map(|(p, _)| p)?;
+            self.lines
+                .iter()
+                .filter(|(k, _)| k.starts_with(parent))
+                .map(|(_, l)| *l)
+                .min()
+        });
+        let at = line.map_or(String::new(), |l| format!(":{l}"));
+        self.errors
+            .push(format!("{}{at}: `{path}`: {message}", self.file));
+    }
+
+    fn settings(
+        &mut self,
+        raw: &RawSettings,
+        base_dir: &Path,
+        env: &HashMap<String, String>,
+        flags: &Overrides,
+    ) -> Option<Settings> {
+        let from_env = |key: &str| env.get(&format!("VEILLE_{}", key.to_uppercase())).cloned();
+        let text_setting = |key: &str, file: &Option<String>| -> Option<(String, String)> {
+            match from_env(key) {
+                Some(v) => Some((v, format!("VEILLE_{}", key.to_uppercase()))),
+                None => file.clone().map(|v| (v, format!("settings.{key}"))),
+            }
+        };
+        let mut ok = true;
+
+        let database = match flags
+            .database
+            .clone()
+            .or_else(|| from_env("db").map(PathBuf::from))
+        {
+            Some(path) => path,
+            None => base_dir.join(raw.database.as_deref().unwrap_or(DEFAULT_DATABASE)),
+        };
+        let mut count = |key: &str, file: Option<i64>, default: usize| -> usize {
+            let (value, origin) = match from_env(key) {
+                Some(v) => (v.trim().parse::<i64>().ok(), format!("VEILLE_{}", key.to_uppercase())),
+                None => (file, format!("settings.{key}")),
+            };
+            match value {
+                None if origin.starts_with("settings") => default,
+                Some(n) if (1..=4096).contains(&n) => n as usize,
+                _ => {
+                    self.error(&origin, "must be a whole number from 1 to 4096".into());
+                    ok = false;
+                    default
+                }
+            }
+        };
+        let concurrency = flags
+            .concurrency
+            .unwrap_or_else(|| count("concurrency", raw.concurrency, DEFAULT_CONCURRENCY));
+        let per_host = count("per_host", raw.per_host, DEFAULT_PER_HOST);
+
+        let timeout = match text_setting("timeout", &raw.timeout) {
+            None => DEFAULT_TIMEOUT,
+            Some((value, origin)) => match humantime::parse_duration(value.trim()) {
+                Ok(d) if !d.is_zero() => d,
+                _ => {
+                    self.error(&origin, format!("`{value}` is not a duration such as \"30s\" or \"2m\""));
+                    ok = false;
+                    DEFAULT_TIMEOUT
+                }
+            },
+        };
+        let max_body = match text_setting("max_body", &raw.max_body) {
+            None => DEFAULT_MAX_BODY,
+            Some((value, origin)) => match parse_size(&value) {
+                Some(n) if n > 0 => n,
+                _ => {
+                    self.error(&origin, format!("`{value}` is not a size such as \"16MiB\" or \"500KB\""));
+                    ok = false;
+                    DEFAULT_MAX_BODY
+                }
+            },
+        };
+        let user_agent = text_setting("user_agent", &raw.user_agent)
+            .map_or_else(|| DEFAULT_USER_AGENT.to_string(), |(v, _)| v);
+        if reqwest::header::HeaderValue::from_str(&user_agent).is_err() {
+            self.error("settings.user_agent", "must be printable ASCII on one line".into());
+            ok = false;
+        }
+        let timezone = match text_setting("timezone", &raw.timezone) {
+            None => chrono_tz::Europe::Paris,
+            Some((value, origin)) => match value.trim().parse::<chrono_tz::Tz>() {
+                Ok(tz) => tz,
+                Err(_) => {
+                    self.error(&origin, format!("`{value}` is not an IANA time zone such as \"Europe/Paris\""));
+                    ok = false;
+                    chrono_tz::Europe::Paris
+                }
+            },
+        };
+        ok.then_some(Settings {
+            database,
+            concurrency,
+            per_host,
+            timeout,
+            max_body,
+            user_agent,
+            timezone,
+        })
+    }
+
+    fn sources(&mut self, raw: &[RawSource]) -> Vec<Source> {
+        let mut seen = HashSet::new();
+        let mut sources = Vec::new();
+        for (i, s) in raw.iter().enumerate() {
+            let at = |key: &str| format!("source[{i}].{key}");
+            let mut ok = true;
+            if !valid_name(&s.name) {
+                self.error(&at("name"), format!("`{}` is not a valid name: use a-z, 0-9 and -", s.name));
+                ok = false;
+            } else if !seen.insert(s.name.clone()) {
+                self.error(&at("name"), format!("`{}` names two sources: names must be unique", s.name));
+                ok = false;
+            }
+            let url = match Url::parse(s.url.trim()) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
+                _ => {
+                    self.error(&at("url"), format!("`{}` is not an http or https URL", s.url));
+                    None
+                }
+            };
+            let kind = match s.kind.as_deref().unwrap_or("feed") {
+                "feed" => SourceKind::Feed,
+                "html" => SourceKind::Html,
+                other => {
+                    self.error(&at("kind"), format!("`{other}` is not a kind: use \"feed\" or \"html\""));
+                    ok = false;
+                    SourceKind::Feed
+                }
+            };
+            for tag in &s.tags {
+                if !valid_name(tag) {
+                    self.error(&at("tags"), format!("`{tag}` is not a valid tag: use a-z, 0-9 and -"));
+                    ok = false;
+                }
+            }
+            let selectors = s
+                .selectors
+                .as_ref()
+                .and_then(|raw| self.selectors(raw, &at("selectors")));
+            if kind == SourceKind::Html && selectors.is_none() && s.selectors.is_none() {
+                self.error(&at("kind"), "an html source needs a [source.selectors] table with `item` and `link`".into());
+                ok = false;
+            }
+            let max_pages = match s.max_pages {
+                None => DEFAULT_MAX_PAGES,
+                Some(n) if (1..=1000).contains(&n) => n as u32,
+                Some(_) => {
+                    self.error(&at("max_pages"), "must be a whole number from 1 to 1000".into());
+                    ok = false;
+                    DEFAULT_MAX_PAGES
+                }
+            };
+            if let (true, Some(url)) = (ok, url) {
+                sources.push(Source {
+                    name: s.name.clone(),
+                    url,
+                    kind,
+                    tags: s.tags.clone(),
+                    full_content: s.full_content,
+                    enabled: s.enabled.unwrap_or(true),
+                    selectors,
+                    max_pages,
+                });
+            }
+        }
+        sources
+    }
+
+    fn selectors(&mut self, raw: &RawSelectors, prefix: &str) -> Option<Selectors> {
+        let mut ok = true;
+        let mut check = |key: &str, value: &Option<String>, required: bool| -> Option<String> {
+            let path = format!("{prefix}.{key}");
+            match value {
+                None if required => {
+                    self.error(&path, "is required for an html source".into());
+                    ok = false;
+                    None
+                }
+                None => None,
+                Some(v) => {
+                    let css = v.split_once('@').map_or(v.as_str(), |(css, _)| css);
+                    if let Err(e) = scraper::Selector::parse(css) {
+                        self.error(&path, format!("`{v}` is not a valid CSS selector: {e}"));
+                        ok = false;
+                    }
+                    Some(v.clone())
+                }
+            }
+        };
+        let selectors = Selectors {
+            item: check("item", &raw.item, true).unwrap_or_default(),
+            link: check("link", &raw.link, true).unwrap_or_default(),
+            title: check("title", &raw.title, false),
+            date: check("date", &raw.date, false),
+            content: check("content", &raw.content, false),
+            author: check("author", &raw.author, false),
+            next: check("next", &raw.next, false),
+        };
+        ok.then_some(selectors)
+    }
+
+    fn topics(&mut self, raw: &[RawTopic]) -> Vec<Topic> {
+        let mut seen = HashSet::new();
+        let mut topics = Vec::new();
+        for (i, t) in raw.iter().enumerate() {
+            let at = |key: &str| format!("topic[{i}].{key}");
+            let mut ok = true;
+            if !valid_name(&t.name) {
+                self.error(&at("name"), format!("`{}` is not a valid topic name: use a-z, 0-9 and -", t.name));
+                ok = false;
+            } else if !seen.insert(t.name.clone()) {
+                self.error(&at("name"), format!("`{}` names two topics: names must be unique", t.name));
+                ok = false;
+            }
+            if t.keywords.is_empty() && t.patterns.is_empty() {
+                self.error(&at("keywords"), "a topic needs at least one keyword or pattern".into());
+                ok = false;
+            }
+            for term in t.keywords.iter().chain(&t.exclude) {
+                if term.trim().trim_end_matches('*').trim().is_empty() {
+                    self.error(&at("keywords"), "an empty keyword matches nothing".into());
+                    ok = false;
+                }
+            }
+            for pattern in &t.patterns {
+                if let Err(e) = regex::Regex::new(pattern) {
+                    let detail = e.to_string().lines().last().unwrap_or_default().to_string();
+                    self.error(&at("patterns"), format!("`{pattern}` is not a valid regular expression: {detail}"));
+                    ok = false;
+                }
+            }
+            let min_score = match t.min_score {
+                None => DEFAULT_MIN_SCORE,
+                Some(n) if (1..=1000).contains(&n) => n as u32,
+                Some(_) => {
+                    self.error(&at("min_score"), "must be a whole number from 1 to 1000".into());
+                    ok = false;
+                    DEFAULT_MIN_SCORE
+                }
+            };
+            if ok {
+                topics.push(Topic {
+                    name: t.name.clone(),
+                    label: t.label.clone().unwrap_or_else(|| t.name.clone()),
+                    keywords: t.keywords.clone(),
+                    patterns: t.patterns.clone(),
+                    exclude: t.exclude.clone(),
+                    min_score,
+                });
+            }
+        }
+        topics
+    }
+}
+
+/// The tables of an array of tables, or of an array of inline tables.
+fn array_entries(item: &toml_edit::Item) -> Vec<&dyn toml_edit::TableLike> {
+    if let Some(tables) = item.as_array_of_tables() {
+        return tables.iter().map(|t| t as &dyn toml_edit::TableLike).collect();
+    }
+    item.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_inline_table())
+                .map(|t| t as &dyn toml_edit::TableLike)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Source and topic names: lower-case ASCII letters, digits and hyphens.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// "16MiB", "500 KB", "1GiB", "2048" (bytes) → bytes.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "kib" => 1 << 10,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1 << 20,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1 << 30,
+        _ => return None,
+    };
+    let bytes = number * factor as f64;
+    (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then_some(bytes as u64)
+}
+
+/// Bytes in words, for messages: "16 MiB", "1.5 KiB", "300 bytes".
+pub fn format_size(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size {
+            let value = bytes as f64 / size as f64;
+            return if bytes % size == 0 {
+                format!("{} {unit}", bytes / size)
+            } else {
+                format!("{value:.1} {unit}")
+            };
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Config, ConfigError> {
+        parse(text, Path::new("feeds.toml"), &HashMap::new(), &Overrides::default())
+    }
+
+    #[test]
+    fn defaults_apply_to_a_minimal_file() {
+        let config = parse_str("[[source]]\nname = \"a\"\nurl = \"https://example.org/feed\"\n").unwrap();
+        assert_eq!(config.settings.concurrency, DEFAULT_CONCURRENCY);
+        assert_eq!(config.settings.database, PathBuf::from("veille.db"));
+        assert_eq!(config.sources[0].kind, SourceKind::Feed);
+        assert!(config.sources[0].enabled);
+    }
+
+    #[test]
+    fn every_error_is_reported_with_its_line() {
+        let text = "[settings]\ntimeout = \"soon\"\ncolour = 1\n\n[[source]]\nname = \"Bad Name\"\nurl = \"ftp://x\"\n\n[[topic]]\nname = \"t\"\npatterns = [\"(\"]\n";
+        let errors = parse_str(text).unwrap_err().errors;
+        let joined = errors.join("\n");
+        assert_eq!(errors.len(), 5, "{joined}");
+        assert!(joined.contains("feeds.toml:2: `settings.timeout`"), "{joined}");
+        assert!(joined.contains("feeds.toml:3: unknown key `settings.colour`"), "{joined}");
+        assert!(joined.contains("feeds.toml:6: `source[0].name`"), "{joined}");
+        assert!(joined.contains("feeds.toml:7: `source[0].url`"), "{joined}");
+        assert!(joined.contains("feeds.toml:11: `topic[0].patterns`"), "{joined}");
+    }
+
+    #[test]
+    fn environment_beats_file_and_flags_beat_environment() {
+        let text = "[settings]\nconcurrency = 4\ndatabase = \"x.db\"\n";
+        let env = HashMap::from([
+            ("VEILLE_CONCURRENCY".to_string(), "8".to_string()),
+            ("VEILLE_DB".to_string(), "/tmp/env.db".to_string()),
+        ]);
+        let path = Path::new("/etc/veille/feeds.toml");
+        let config = parse(text, path, &env, &Overrides::default()).unwrap();
+        assert_eq!(config.settings.concurrency, 8);
+        assert_eq!(config.settings.database, PathBuf::from("/tmp/env.db"));
+        let flags = Overrides {
+            database: Some("/tmp/flag.db".into()),
+            concurrency: Some(2),
+        };
+        let config = parse(text, path, &env, &flags).unwrap();
+        assert_eq!(config.settings.concurrency, 2);
+        assert_eq!(config.settings.database, PathBuf::from("/tmp/flag.db"));
+        let config = parse(text, path, &HashMap::new(), &Overrides::default()).unwrap();
+        assert_eq!(config.settings.database, PathBuf::from("/etc/veille/x.db"));
+    }
+
+    #[test]
+    fn duplicate_names_and_html_without_selectors_are_refused() {
+        let text = "[[source]]\nname = \"a\"\nurl = \"https://a.org/\"\n[[source]]\nname = \"a\"\nurl = \"https://b.org/\"\nkind = \"html\"\n";
+        let joined = parse_str(text).unwrap_err().to_string();
+        assert!(joined.contains("names two sources"), "{joined}");
+        assert!(joined.contains("needs a [source.selectors]"), "{joined}");
+    }
+
+    #[test]
+    fn syntax_error_names_the_line() {
+        let err = parse_str("[settings]\ntimeout = \n").unwrap_err().to_string();
+        assert!(err.starts_with("feeds.toml:2: invalid TOML"), "{err}");
+    }
+
+    #[test]
+    fn sizes_parse_and_print() {
+        assert_eq!(parse_size("16MiB"), Some(16 << 20));
+        assert_eq!(parse_size("500 KB"), Some(500_000));
+        assert_eq!(parse_size("12 parsecs"), None);
+        assert_eq!(format_size(16 << 20), "16 MiB");
+        assert_eq!(format_size(300), "300 bytes");
+    }
+}

@@ -1,0 +1,25 @@
+//! The `veille` binary: parse the command line, run, turn the outcome into a message and an
+//! exit status (0 success, 1 runtime failure, 2 usage or configuration, 3 some source failed).
+
+use clap::Parser;
+use std::process::ExitCode;
+use veille::app::{self, Outcome, UsageError};
+use veille::cli::Cli;
+use veille::config::ConfigError;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match app::run(cli) {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::SomeSourcesFailed) => ExitCode::from(3),
+        Err(error) => {
+            let usage = error.is::<ConfigError>() || error.is::<UsageError>();
+            if error.is::<ConfigError>() {
+                eprintln!("{error}");
+            } else {
+                eprintln!("error: {error:#}");
+            }
+            ExitCode::from(if usage { 2 } else { 1 })
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Plain data shared by the stages: what a parser produces and what the store returns.
+//! No I/O here, and no behaviour beyond trivial accessors.
+
+use chrono::{DateTime, Utc};
+
+/// One item as a parser read it, already normalised (plain text, canonical URL, UTC date),
+/// before it has an identity in the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleDraft {
+    /// The GUID / Atom id / JSON Feed id the source gave, if it gave one.
+    pub guid: Option<String>,
+    /// Canonical URL of the item's own link (http or https only), if it had one.
+    pub url: Option<String>,
+    pub title: String,
+    pub author: Option<String>,
+    /// `None` when the source gave no date: never replaced by "now".
+    pub published: Option<DateTime<Utc>>,
+    /// Plain text, at most [`crate::normalize::SUMMARY_MAX_CHARS`] characters.
+    pub summary: String,
+    /// The full plain text the source gave (content, else summary).
+    pub text: String,
+}
+
+/// A parsed feed: its own metadata and its items, in document order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedFeed {
+    pub title: Option<String>,
+    /// The site the feed describes (canonical), used for items without a link.
+    pub site_url: Option<String>,
+    pub items: Vec<ArticleDraft>,
+}
+
+/// What a source is fetched as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// RSS 0.9x/1.0/2.0, Atom or JSON Feed.
+    Feed,
+    /// A listing page read with CSS selectors.
+    Html,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Feed => "feed",
+            SourceKind::Html => "html",
+        }
+    }
+}
+
+/// CSS selectors of an HTML source, validated; `sel@attr` reads an attribute.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selectors {
+    pub item: String,
+    pub link: String,
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub content: Option<String>,
+    pub author: Option<String>,
+    pub next: Option<String>,
+}
+
+/// A configured source, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub name: String,
+    pub url: url::Url,
+    pub kind: SourceKind,
+    pub tags: Vec<String>,
+    pub full_content: bool,
+    pub enabled: bool,
+    pub selectors: Option<Selectors>,
+    pub max_pages: u32,
+}
+
+/// A configured topic, validated (regexes compile); applied by the tagging stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub name: String,
+    pub label: String,
+    pub keywords: Vec<String>,
+    pub patterns: Vec<String>,
+    pub exclude: Vec<String>,
+    pub min_score: u32,
+}

@@ -1,0 +1,165 @@
+//! Feed bytes (RSS 0.9x/1.0/2.0, Atom, JSON Feed) → a [`ParsedFeed`] of normalised drafts.
+//!
+//! feed-rs does the format work; this module decides the charset, maps feed-rs' model onto
+//! ours and turns its errors into sentences a user can act on. No I/O.
+
+use crate::charset;
+use crate::model::{ArticleDraft, ParsedFeed};
+use crate::normalize::{canonical_url, html_to_line, html_to_text, summarize, SUMMARY_MAX_CHARS};
+use feed_rs::model::{Entry, Link};
+use feed_rs::parser::{ParseErrorKind, ParseFeedError};
+use url::Url;
+
+/// Why a body is not a usable feed, in words.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    #[error("malformed XML at line {line}: {detail}")]
+    MalformedXml { line: usize, detail: String },
+    #[error("malformed XML: {0}")]
+    Xml(String),
+    #[error("malformed JSON Feed at line {line}: {detail}")]
+    MalformedJson { line: usize, detail: String },
+    #[error("not a feed: {0}")]
+    NotAFeed(String),
+    #[error("empty body: the server sent no content")]
+    Empty,
+}
+
+/// Parse a feed body. `content_type` is the HTTP header if known; `base` is the URL the body was
+/// fetched from, against which relative links are resolved.
+pub fn parse_feed(
+    body: &[u8],
+    content_type: Option<&str>,
+    base: &Url,
+) -> Result<ParsedFeed, ParseError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ParseError::Empty);
+    }
+    let http_charset = content_type.and_then(charset::charset_of_content_type);
+    let decoded = charset::decode(body, http_charset);
+    let text = charset::declare_utf8(&decoded.text);
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(Some(base.as_str()))
+        // An empty id tells us the source gave none; feed-rs would otherwise invent a random one.
+        .id_generator(|_, _, _| String::new())
+        .build();
+    let feed = parser
+        .parse(text.as_bytes())
+        .map_err(|e| explain(e, &text))?;
+
+    let site_url = feed
+        .links
+        .iter()
+        .find(|l| is_alternate(l))
+        .and_then(|l| canonical_url(&l.href, Some(base)));
+    let items = feed
+        .entries
+        .into_iter()
+        .map(|entry| draft(entry, base))
+        .collect();
+    Ok(ParsedFeed {
+        title: feed
+            .title
+            .map(|t| html_to_line(&t.content))
+            .filter(|t| !t.is_empty()),
+        site_url,
+        items,
+    })
+}
+
+fn is_alternate(link: &Link) -> bool {
+    matches!(link.rel.as_deref(), None | Some("alternate"))
+}
+
+fn draft(entry: Entry, base: &Url) -> ArticleDraft {
+    let guid = Some(entry.id.trim().to_string()).filter(|id| !id.is_empty());
+    let url = entry
+        .links
+        .iter()
+        .filter(|l| is_alternate(l))
+        .chain(entry.links.iter())
+        .find_map(|l| canonical_url(&l.href, Some(base)))
+        // RSS items often carry their permalink only as the GUID.
+        .or_else(|| {
+            guid.as_deref()
+                .filter(|g| g.starts_with("http://") || g.starts_with("https://"))
+                .and_then(|g| canonical_url(g, Some(base)))
+        });
+    let content = entry.content.and_then(|c| c.body).map(|b| html_to_text(&b));
+    let summary = entry.summary.map(|s| html_to_text(&s.content));
+    let text = content
+        .clone()
+        .filter(|c| !c.is_empty())
+        .or_else(|| summary.clone())
+        .unwrap_or_default();
+    let summary = summary
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| text.clone());
+    let title = entry
+        .title
+        .map(|t| html_to_line(&t.content))
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| summarize(&text, TITLE_FALLBACK_CHARS));
+    let author = entry
+        .authors
+        .iter()
+        .map(|p| html_to_line(&p.name))
+        .find(|name| !name.is_empty());
+    ArticleDraft {
+        guid,
+        url,
+        title,
+        author,
+        published: entry.published.or(entry.updated),
+        summary: summarize(&summary, SUMMARY_MAX_CHARS),
+        text,
+    }
+}
+
+/// An item without a title is named by the start of its text.
+const TITLE_FALLBACK_CHARS: usize = 80;
+
+fn explain(error: ParseFeedError, text: &str) -> ParseError {
+    match error {
+        ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => match xml_error_at(text) {
+            Some((line, detail)) => ParseError::MalformedXml { line, detail },
+            None => ParseError::NotAFeed(
+                "no RSS, Atom or JSON Feed root element (is this an HTML page?)".into(),
+            ),
+        },
+        ParseFeedError::ParseError(kind) => ParseError::NotAFeed(kind.to_string()),
+        ParseFeedError::JsonSerde(e) => ParseError::MalformedJson {
+            line: e.line(),
+            detail: e.to_string(),
+        },
+        ParseFeedError::JsonUnsupportedVersion(v) => {
+            ParseError::NotAFeed(format!("unsupported JSON Feed version {v}"))
+        }
+        ParseFeedError::XmlReader(e) => match xml_error_at(text) {
+            Some((line, detail)) => ParseError::MalformedXml { line, detail },
+            None => ParseError::Xml(e.to_string()),
+        },
+        ParseFeedError::IoError(e) => ParseError::Xml(e.to_string()),
+    }
+}
+
+/// Re-read the text with a strict XML tokenizer to say where it breaks: feed-rs does not.
+fn xml_error_at(text: &str) -> Option<(usize, String)> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => return None,
+            Ok(_) => {}
+            Err(e) => {
+                let position = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
+                let offset = position.min(text.len());
+                let line = text.as_bytes()[..offset]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count()
+                    + 1;
+                return Some((line, e.to_string()));
+            }
+        }
+    }
+}

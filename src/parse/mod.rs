@@ -1,0 +1,3 @@
+//! Parsers: bytes and the URL they came from → article drafts. They never fetch anything.
+
+pub mod feed;

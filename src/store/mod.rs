@@ -1,0 +1,106 @@
+//! SQLite: the schema (migrations, one .sql file a step) and every SQL statement of veille.
+//! Nothing above this module writes SQL; nothing here fetches, parses or prints.
+
+mod read;
+mod write;
+
+pub use read::{ArticleRow, Filter, SearchError, SourceHealth};
+pub use write::{Failure, WriteCounts};
+
+use anyhow::{bail, Context};
+use rusqlite::Connection;
+use std::path::Path;
+use std::time::Duration;
+
+/// The schema steps, in order; `PRAGMA user_version` records how many were applied.
+pub const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+/// How long a statement waits for another process's write lock before failing.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An open, migrated database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Open (creating it and its folder if needed) and migrate the database at `path`.
+    pub fn open(path: &Path) -> anyhow::Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+        }
+        let conn = Connection::open(path)
+            .with_context(|| format!("cannot open the database {}", path.display()))?;
+        let mut store = Self::configure(conn)
+            .with_context(|| format!("cannot use the database {}", path.display()))?;
+        store
+            .migrate()
+            .with_context(|| format!("database {}", path.display()))?;
+        Ok(store)
+    }
+
+    /// A private in-memory database, for tests of the stages around the store.
+    pub fn open_in_memory() -> anyhow::Result<Store> {
+        let mut store = Self::configure(Connection::open_in_memory()?)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn configure(conn: Connection) -> anyhow::Result<Store> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL lets readers (search, show) run while a fetch writes; NORMAL is durable at each
+        // checkpoint and never corrupts on a crash.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(Store { conn })
+    }
+
+    fn migrate(&mut self) -> anyhow::Result<()> {
+        let version: usize = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > MIGRATIONS.len() {
+            bail!(
+                "it was written by a newer veille (schema {version}; this veille knows up to {}): upgrade veille",
+                MIGRATIONS.len()
+            );
+        }
+        for (step, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)
+                .with_context(|| format!("schema migration {} failed", step + 1))?;
+            tx.pragma_update(None, "user_version", step + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_to_an_empty_database() {
+        let store = Store::open_in_memory().unwrap();
+        let version: usize = store
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len());
+    }
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.db");
+        drop(Store::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        let err = format!("{:#}", Store::open(&path).err().unwrap());
+        assert!(err.contains("newer veille"), "{err}");
+    }
+}

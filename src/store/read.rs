@@ -1,0 +1,228 @@
+//! What the query commands read: search with filters, one article with its tags and copies,
+//! source health. Read-only statements; WAL lets them run while a fetch writes.
+
+use super::Store;
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, OptionalExtension, Row};
+
+use super::write::format_time;
+
+/// The filters of `search` (and later `digest`). `query` is FTS5 syntax, already checked.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub query: Option<String>,
+    pub sources: Vec<String>,
+    pub tags: Vec<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub limit: Option<usize>,
+    /// Every matching article, not one per story.
+    pub all: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The user's query is not valid search syntax: a usage error.
+    #[error("{0}")]
+    BadQuery(String),
+    #[error(transparent)]
+    Database(#[from] rusqlite::Error),
+}
+
+/// An article as stored, with its tags and the other members of its story.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleRow {
+    pub id: i64,
+    pub title: String,
+    pub url: String,
+    pub source: String,
+    pub published: Option<String>,
+    pub fetched_at: String,
+    pub author: Option<String>,
+    pub summary: String,
+    pub text: String,
+    pub story: i64,
+    /// (topic, matched terms as JSON) in topic order.
+    pub tags: Vec<(String, String)>,
+    /// (id, source, url) of the other articles of the story.
+    pub duplicates: Vec<(i64, String, String)>,
+}
+
+/// A source's health as stored; a source never attempted has no row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceHealth {
+    pub articles: i64,
+    pub last_attempt: Option<String>,
+    pub last_success: Option<String>,
+    pub consecutive_failures: i64,
+    pub last_error: Option<String>,
+    pub retry_after: Option<String>,
+}
+
+const ARTICLE_COLUMNS: &str =
+    "a.id, a.title, a.url, a.source, a.published, a.fetched_at, a.author, a.summary, a.text, a.story";
+
+fn article(row: &Row) -> rusqlite::Result<ArticleRow> {
+    Ok(ArticleRow {
+        id: row.get(0)?,
+        title: row.get(1)?,
+        url: row.get(2)?,
+        source: row.get(3)?,
+        published: row.get(4)?,
+        fetched_at: row.get(5)?,
+        author: row.get(6)?,
+        summary: row.get(7)?,
+        text: row.get(8)?,
+        story: row.get::<_, Option<i64>>(9)?.unwrap_or(row.get(0)?),
+        tags: Vec::new(),
+        duplicates: Vec::new(),
+    })
+}
+
+impl Store {
+    /// Articles matching `filter`: by relevance with a query, else newest first.
+    pub fn search(&self, filter: &Filter) -> Result<Vec<ArticleRow>, SearchError> {
+        let mut conditions = Vec::new();
+        let mut values: Vec<Value> = Vec::new();
+        let mut from = "articles a".to_string();
+        let mut score = "0.0";
+        if let Some(query) = &filter.query {
+            from.push_str(" JOIN articles_fts ON articles_fts.rowid = a.id");
+            conditions.push("articles_fts MATCH ?".to_string());
+            values.push(Value::Text(query.clone()));
+            score = "bm25(articles_fts, 4.0, 1.0)";
+        }
+        if !filter.sources.is_empty() {
+            conditions.push(format!("a.source IN ({})", placeholders(filter.sources.len())));
+            values.extend(filter.sources.iter().cloned().map(Value::Text));
+        }
+        if !filter.tags.is_empty() {
+            conditions.push(format!(
+                "EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.topic IN ({}))",
+                placeholders(filter.tags.len())
+            ));
+            values.extend(filter.tags.iter().cloned().map(Value::Text));
+        }
+        if let Some(since) = filter.since {
+            conditions.push("coalesce(a.published, a.fetched_at) >= ?".into());
+            values.push(Value::Text(format_time(since)));
+        }
+        if let Some(until) = filter.until {
+            conditions.push("coalesce(a.published, a.fetched_at) < ?".into());
+            values.push(Value::Text(format_time(until)));
+        }
+        let filter_sql = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let keep = if filter.all { "" } else { "WHERE n = 1" };
+        let limit = filter
+            .limit
+            .map_or(String::new(), |n| format!("LIMIT {n}"));
+        let sql = format!(
+            "WITH hits AS (
+                 SELECT a.id, coalesce(a.story, a.id) AS story, {score} AS score,
+                        coalesce(a.published, a.fetched_at) AS day
+                 FROM {from} {filter_sql}
+             ), picked AS (
+                 SELECT *, row_number() OVER (PARTITION BY story ORDER BY score, day DESC, id) AS n FROM hits
+             )
+             SELECT {ARTICLE_COLUMNS} FROM picked JOIN articles a ON a.id = picked.id {keep}
+             ORDER BY picked.score, picked.day DESC, a.id DESC {limit}"
+        );
+        let run = || -> rusqlite::Result<Vec<ArticleRow>> {
+            let mut statement = self.conn.prepare(&sql)?;
+            let rows = statement.query_map(params_from_iter(values.iter()), article)?;
+            rows.collect()
+        };
+        let mut rows = run().map_err(|e| match bad_query(&e) {
+            Some(message) => SearchError::BadQuery(message),
+            None => SearchError::Database(e),
+        })?;
+        for row in &mut rows {
+            self.complete(row)?;
+        }
+        Ok(rows)
+    }
+
+    /// One article with its tags and copies.
+    pub fn article(&self, id: i64) -> rusqlite::Result<Option<ArticleRow>> {
+        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?1");
+        let found = self.conn.query_row(&sql, [id], article).optional()?;
+        match found {
+            Some(mut row) => {
+                self.complete(&mut row)?;
+                Ok(Some(row))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn complete(&self, row: &mut ArticleRow) -> rusqlite::Result<()> {
+        let mut tags = self
+            .conn
+            .prepare_cached("SELECT topic, reasons FROM article_tags WHERE article_id = ?1 ORDER BY rowid")?;
+        row.tags = tags
+            .query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut copies = self.conn.prepare_cached(
+            "SELECT id, source, url FROM articles WHERE story = ?1 AND id != ?2
+             ORDER BY coalesce(published, fetched_at), id",
+        )?;
+        row.duplicates = copies
+            .query_map(params![row.story, row.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(())
+    }
+
+    /// The stored health of the source named `name`.
+    pub fn source_health(&self, name: &str) -> rusqlite::Result<SourceHealth> {
+        let articles: i64 = self.conn.query_row(
+            "SELECT count(*) FROM articles WHERE source = ?1",
+            [name],
+            |r| r.get(0),
+        )?;
+        let health = self
+            .conn
+            .query_row(
+                "SELECT last_attempt, last_success, consecutive_failures, last_error, retry_after
+                 FROM sources WHERE name = ?1",
+                [name],
+                |r| {
+                    Ok(SourceHealth {
+                        articles,
+                        last_attempt: r.get(0)?,
+                        last_success: r.get(1)?,
+                        consecutive_failures: r.get(2)?,
+                        last_error: r.get(3)?,
+                        retry_after: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(health.unwrap_or(SourceHealth {
+            articles,
+            ..SourceHealth::default()
+        }))
+    }
+}
+
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// A user query that FTS5 cannot read, in words; other errors are the database's.
+fn bad_query(error: &rusqlite::Error) -> Option<String> {
+    let message = error.to_string();
+    let syntax = ["fts5: syntax error", "unterminated string", "no such column", "unknown special query", "fts5:"];
+    syntax.iter().any(|s| message.contains(s)).then(|| {
+        let near = message
+            .split("near ")
+            .nth(1)
+            .map(|n| format!(" near {n}"))
+            .unwrap_or_default();
+        format!("the search query is not valid{near}: use words, \"exact phrases\", prefix*, AND, OR, NOT and parentheses")
+    })
+}

@@ -1,0 +1,252 @@
+//! What a fetch writes: articles (identity, insert or update in place), HTTP validators and
+//! source health. Each source's results go in one transaction.
+
+use super::Store;
+use crate::fetch::Validators;
+use crate::model::{ArticleDraft, Source};
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+
+/// What one source's batch did to the database.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteCounts {
+    pub new: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl std::ops::AddAssign for WriteCounts {
+    fn add_assign(&mut self, other: Self) {
+        self.new += other.new;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+    }
+}
+
+/// A failed attempt, as recorded in the source's health.
+pub struct Failure<'a> {
+    pub message: &'a str,
+    pub retry_after: Option<DateTime<Utc>>,
+}
+
+/// Dates are stored as RFC 3339 in UTC to the second, so that text order is time order.
+pub fn format_time(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn fingerprint(draft: &ArticleDraft) -> String {
+    let mut hash = Sha256::new();
+    for part in [&draft.title, &draft.text, &draft.summary] {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    hash.update(draft.author.as_deref().unwrap_or_default().as_bytes());
+    hash.update([0]);
+    hash.update(draft.published.map(format_time).unwrap_or_default().as_bytes());
+    let digest = hash.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Store {
+    /// The validators stored for `url` by its last successful fetch.
+    pub fn validators(&self, url: &str) -> anyhow::Result<Validators> {
+        let found = self
+            .conn
+            .query_row(
+                "SELECT etag, last_modified FROM http_cache WHERE url = ?1",
+                [url],
+                |r| {
+                    Ok(Validators {
+                        etag: r.get(0)?,
+                        last_modified: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(found.unwrap_or_default())
+    }
+
+    /// Until when a server asked us to leave this source alone, if it did.
+    pub fn retry_after(&self, source: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let value: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT retry_after FROM sources WHERE name = ?1",
+                [source],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(value
+            .flatten()
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc)))
+    }
+
+    /// Store a source's items in one transaction, with its validators and its health.
+    /// `fallback_url` stands for the link of items that have none.
+    pub fn save_articles(
+        &mut self,
+        source: &Source,
+        validators: &Validators,
+        fallback_url: &str,
+        drafts: &[ArticleDraft],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<WriteCounts> {
+        let tx = self.conn.transaction()?;
+        let now_text = format_time(now);
+        let mut counts = WriteCounts::default();
+        for draft in drafts {
+            match upsert(&tx, &source.name, draft, fallback_url, &now_text)? {
+                Upsert::New => counts.new += 1,
+                Upsert::Updated => counts.updated += 1,
+                Upsert::Unchanged => counts.unchanged += 1,
+            }
+        }
+        save_validators(&tx, source.url.as_str(), validators)?;
+        record_success(&tx, source, &now_text)?;
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    /// A 304: the source is healthy and nothing else changes.
+    pub fn record_not_modified(&mut self, source: &Source, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let tx = self.conn.transaction()?;
+        record_success(&tx, source, &format_time(now))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn record_failure(
+        &mut self,
+        source: &Source,
+        failure: &Failure,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        self.conn.execute(
+            "INSERT INTO sources (name, kind, url, last_attempt, consecutive_failures, last_error, retry_after)
+             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
+             ON CONFLICT (name) DO UPDATE SET kind = ?2, url = ?3, last_attempt = ?4,
+                 consecutive_failures = consecutive_failures + 1, last_error = ?5, retry_after = ?6",
+            params![
+                source.name,
+                source.kind.as_str(),
+                source.url.as_str(),
+                format_time(now),
+                failure.message,
+                failure.retry_after.map(format_time),
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+enum Upsert {
+    New,
+    Updated,
+    Unchanged,
+}
+
+/// Identity, in order: the same GUID within the source, then the same canonical URL anywhere.
+/// The unique indexes stay the final judges (`ON CONFLICT DO NOTHING`).
+fn upsert(
+    tx: &Transaction,
+    source: &str,
+    draft: &ArticleDraft,
+    fallback_url: &str,
+    now: &str,
+) -> rusqlite::Result<Upsert> {
+    let by_guid = match &draft.guid {
+        Some(guid) => tx
+            .query_row(
+                "SELECT id, source, content_hash FROM articles WHERE source = ?1 AND guid = ?2",
+                params![source, guid],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
+            )
+            .optional()?,
+        None => None,
+    };
+    let existing = match (by_guid, &draft.url) {
+        (Some(found), _) => Some(found),
+        (None, Some(url)) => tx
+            .query_row(
+                "SELECT id, source, content_hash FROM articles WHERE url_key = ?1",
+                [url],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?,
+        (None, None) => None,
+    };
+    let hash = fingerprint(draft);
+    let published = draft.published.map(format_time);
+    match existing {
+        // Another source already carries this link: the article is stored once.
+        Some((_, owner, _)) if owner != source => Ok(Upsert::Unchanged),
+        Some((_, _, old_hash)) if old_hash == hash => Ok(Upsert::Unchanged),
+        Some((id, _, _)) => {
+            tx.execute(
+                "UPDATE articles SET title = ?2, author = ?3, published = ?4, summary = ?5, text = ?6,
+                     content_hash = ?7, updated_at = ?8 WHERE id = ?1",
+                params![id, draft.title, draft.author, published, draft.summary, draft.text, hash, now],
+            )?;
+            if let Some(url) = &draft.url {
+                // A moved article takes its new link unless another article already has it.
+                tx.execute(
+                    "UPDATE OR IGNORE articles SET url = ?2, url_key = ?2 WHERE id = ?1 AND url_key IS NOT ?2",
+                    params![id, url],
+                )?;
+            }
+            Ok(Upsert::Updated)
+        }
+        None => {
+            let inserted = tx.execute(
+                "INSERT INTO articles (source, guid, url, url_key, title, author, published, fetched_at,
+                     summary, text, content_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT DO NOTHING",
+                params![
+                    source,
+                    draft.guid,
+                    draft.url.as_deref().unwrap_or(fallback_url),
+                    draft.url,
+                    draft.title,
+                    draft.author,
+                    published,
+                    now,
+                    draft.summary,
+                    draft.text,
+                    hash,
+                ],
+            )?;
+            if inserted == 0 {
+                return Ok(Upsert::Unchanged);
+            }
+            // Until clustering lands, every article is a story of its own.
+            tx.execute(
+                "UPDATE articles SET story = id WHERE id = ?1",
+                [tx.last_insert_rowid()],
+            )?;
+            Ok(Upsert::New)
+        }
+    }
+}
+
+fn save_validators(tx: &Transaction, url: &str, validators: &Validators) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO http_cache (url, etag, last_modified) VALUES (?1, ?2, ?3)
+         ON CONFLICT (url) DO UPDATE SET etag = ?2, last_modified = ?3",
+        params![url, validators.etag, validators.last_modified],
+    )?;
+    Ok(())
+}
+
+fn record_success(tx: &Transaction, source: &Source, now: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO sources (name, kind, url, last_attempt, last_success, consecutive_failures)
+         VALUES (?1, ?2, ?3, ?4, ?4, 0)
+         ON CONFLICT (name) DO UPDATE SET kind = ?2, url = ?3, last_attempt = ?4, last_success = ?4,
+             consecutive_failures = 0, last_error = NULL, retry_after = NULL",
+        params![source.name, source.kind.as_str(), source.url.as_str(), now],
+    )?;
+    Ok(())
+}
