@@ -59,7 +59,7 @@ pub fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
         let end = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':'))
             .unwrap_or(rest.len());
-        Encoding::for_label(rest[..end].as_bytes())
+        Encoding::for_label(&rest.as_bytes()[..end])
     })
 }
 
@@ -110,7 +110,9 @@ mod tests {
     #[test]
     fn valid_utf8_wins_over_a_wrong_label() {
         let text = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><t>été</t>";
-        assert!(decode(text.as_bytes(), Some("iso-8859-1")).text.contains("été"));
+        assert!(decode(text.as_bytes(), Some("iso-8859-1"))
+            .text
+            .contains("été"));
     }
 
     #[test]

@@ -4,7 +4,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "veille", version, about = "Technology watch: fetch feeds and pages, search them, build digests")]
+#[command(
+    name = "veille",
+    version,
+    about = "Technology watch: fetch feeds and pages, search them, build digests"
+)]
 pub struct Cli {
     /// The configuration file [default: ./feeds.toml, then $XDG_CONFIG_HOME/veille/feeds.toml]
     #[arg(long, global = true, env = "VEILLE_CONFIG", value_name = "PATH")]

@@ -189,7 +189,11 @@ pub fn default_paths(xdg_config_home: Option<PathBuf>) -> Vec<PathBuf> {
 }
 
 /// Read and validate the file at `path`, then apply the overrides.
-pub fn load(path: &Path, env: &HashMap<String, String>, flags: &Overrides) -> Result<Config, ConfigError> {
+pub fn load(
+    path: &Path,
+    env: &HashMap<String, String>,
+    flags: &Overrides,
+) -> Result<Config, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         ConfigError::one(format!(
             "{}: cannot read the configuration: {e}",
@@ -223,11 +227,9 @@ pub fn parse(
         Ok(raw) => raw,
         Err(e) => {
             let line = e.span().map_or(1, |s| line_of(text, s.start));
-            check.errors.push(format!(
-                "{}:{line}: {}",
-                check.file,
-                e.message().trim()
-            ));
+            check
+                .errors
+                .push(format!("{}:{line}: {}", check.file, e.message().trim()));
             return Err(ConfigError {
                 errors: check.errors,
             });
@@ -270,7 +272,11 @@ impl Checker<'_> {
                 "digest" => self.nested(item, "digest", DIGEST_KEYS),
                 "email" => self.nested(item, "email", EMAIL_KEYS),
                 "source" | "topic" => {
-                    let keys = if key == "source" { SOURCE_KEYS } else { TOPIC_KEYS };
+                    let keys = if key == "source" {
+                        SOURCE_KEYS
+                    } else {
+                        TOPIC_KEYS
+                    };
                     for (i, entry) in array_entries(item).into_iter().enumerate() {
                         let prefix = format!("{key}[{i}]");
                         self.table(entry, &prefix, keys);
@@ -354,7 +360,10 @@ impl Checker<'_> {
         };
         let mut count = |key: &str, file: Option<i64>, default: usize| -> usize {
             let (value, origin) = match from_env(key) {
-                Some(v) => (v.trim().parse::<i64>().ok(), format!("VEILLE_{}", key.to_uppercase())),
+                Some(v) => (
+                    v.trim().parse::<i64>().ok(),
+                    format!("VEILLE_{}", key.to_uppercase()),
+                ),
                 None => (file, format!("settings.{key}")),
             };
             match value {
@@ -377,7 +386,10 @@ impl Checker<'_> {
             Some((value, origin)) => match humantime::parse_duration(value.trim()) {
                 Ok(d) if !d.is_zero() => d,
                 _ => {
-                    self.error(&origin, format!("`{value}` is not a duration such as \"30s\" or \"2m\""));
+                    self.error(
+                        &origin,
+                        format!("`{value}` is not a duration such as \"30s\" or \"2m\""),
+                    );
                     ok = false;
                     DEFAULT_TIMEOUT
                 }
@@ -388,7 +400,10 @@ impl Checker<'_> {
             Some((value, origin)) => match parse_size(&value) {
                 Some(n) if n > 0 => n,
                 _ => {
-                    self.error(&origin, format!("`{value}` is not a size such as \"16MiB\" or \"500KB\""));
+                    self.error(
+                        &origin,
+                        format!("`{value}` is not a size such as \"16MiB\" or \"500KB\""),
+                    );
                     ok = false;
                     DEFAULT_MAX_BODY
                 }
@@ -397,7 +412,10 @@ impl Checker<'_> {
         let user_agent = text_setting("user_agent", &raw.user_agent)
             .map_or_else(|| DEFAULT_USER_AGENT.to_string(), |(v, _)| v);
         if reqwest::header::HeaderValue::from_str(&user_agent).is_err() {
-            self.error("settings.user_agent", "must be printable ASCII on one line".into());
+            self.error(
+                "settings.user_agent",
+                "must be printable ASCII on one line".into(),
+            );
             ok = false;
         }
         let timezone = match text_setting("timezone", &raw.timezone) {
@@ -405,7 +423,10 @@ impl Checker<'_> {
             Some((value, origin)) => match value.trim().parse::<chrono_tz::Tz>() {
                 Ok(tz) => tz,
                 Err(_) => {
-                    self.error(&origin, format!("`{value}` is not an IANA time zone such as \"Europe/Paris\""));
+                    self.error(
+                        &origin,
+                        format!("`{value}` is not an IANA time zone such as \"Europe/Paris\""),
+                    );
                     ok = false;
                     chrono_tz::Europe::Paris
                 }
@@ -429,16 +450,25 @@ impl Checker<'_> {
             let at = |key: &str| format!("source[{i}].{key}");
             let mut ok = true;
             if !valid_name(&s.name) {
-                self.error(&at("name"), format!("`{}` is not a valid name: use a-z, 0-9 and -", s.name));
+                self.error(
+                    &at("name"),
+                    format!("`{}` is not a valid name: use a-z, 0-9 and -", s.name),
+                );
                 ok = false;
             } else if !seen.insert(s.name.clone()) {
-                self.error(&at("name"), format!("`{}` names two sources: names must be unique", s.name));
+                self.error(
+                    &at("name"),
+                    format!("`{}` names two sources: names must be unique", s.name),
+                );
                 ok = false;
             }
             let url = match Url::parse(s.url.trim()) {
                 Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
                 _ => {
-                    self.error(&at("url"), format!("`{}` is not an http or https URL", s.url));
+                    self.error(
+                        &at("url"),
+                        format!("`{}` is not an http or https URL", s.url),
+                    );
                     None
                 }
             };
@@ -446,14 +476,20 @@ impl Checker<'_> {
                 "feed" => SourceKind::Feed,
                 "html" => SourceKind::Html,
                 other => {
-                    self.error(&at("kind"), format!("`{other}` is not a kind: use \"feed\" or \"html\""));
+                    self.error(
+                        &at("kind"),
+                        format!("`{other}` is not a kind: use \"feed\" or \"html\""),
+                    );
                     ok = false;
                     SourceKind::Feed
                 }
             };
             for tag in &s.tags {
                 if !valid_name(tag) {
-                    self.error(&at("tags"), format!("`{tag}` is not a valid tag: use a-z, 0-9 and -"));
+                    self.error(
+                        &at("tags"),
+                        format!("`{tag}` is not a valid tag: use a-z, 0-9 and -"),
+                    );
                     ok = false;
                 }
             }
@@ -462,14 +498,20 @@ impl Checker<'_> {
                 .as_ref()
                 .and_then(|raw| self.selectors(raw, &at("selectors")));
             if kind == SourceKind::Html && selectors.is_none() && s.selectors.is_none() {
-                self.error(&at("kind"), "an html source needs a [source.selectors] table with `item` and `link`".into());
+                self.error(
+                    &at("kind"),
+                    "an html source needs a [source.selectors] table with `item` and `link`".into(),
+                );
                 ok = false;
             }
             let max_pages = match s.max_pages {
                 None => DEFAULT_MAX_PAGES,
                 Some(n) if (1..=1000).contains(&n) => n as u32,
                 Some(_) => {
-                    self.error(&at("max_pages"), "must be a whole number from 1 to 1000".into());
+                    self.error(
+                        &at("max_pages"),
+                        "must be a whole number from 1 to 1000".into(),
+                    );
                     ok = false;
                     DEFAULT_MAX_PAGES
                 }
@@ -530,14 +572,23 @@ impl Checker<'_> {
             let at = |key: &str| format!("topic[{i}].{key}");
             let mut ok = true;
             if !valid_name(&t.name) {
-                self.error(&at("name"), format!("`{}` is not a valid topic name: use a-z, 0-9 and -", t.name));
+                self.error(
+                    &at("name"),
+                    format!("`{}` is not a valid topic name: use a-z, 0-9 and -", t.name),
+                );
                 ok = false;
             } else if !seen.insert(t.name.clone()) {
-                self.error(&at("name"), format!("`{}` names two topics: names must be unique", t.name));
+                self.error(
+                    &at("name"),
+                    format!("`{}` names two topics: names must be unique", t.name),
+                );
                 ok = false;
             }
             if t.keywords.is_empty() && t.patterns.is_empty() {
-                self.error(&at("keywords"), "a topic needs at least one keyword or pattern".into());
+                self.error(
+                    &at("keywords"),
+                    "a topic needs at least one keyword or pattern".into(),
+                );
                 ok = false;
             }
             for term in t.keywords.iter().chain(&t.exclude) {
@@ -549,7 +600,10 @@ impl Checker<'_> {
             for pattern in &t.patterns {
                 if let Err(e) = regex::Regex::new(pattern) {
                     let detail = e.to_string().lines().last().unwrap_or_default().to_string();
-                    self.error(&at("patterns"), format!("`{pattern}` is not a valid regular expression: {detail}"));
+                    self.error(
+                        &at("patterns"),
+                        format!("`{pattern}` is not a valid regular expression: {detail}"),
+                    );
                     ok = false;
                 }
             }
@@ -557,7 +611,10 @@ impl Checker<'_> {
                 None => DEFAULT_MIN_SCORE,
                 Some(n) if (1..=1000).contains(&n) => n as u32,
                 Some(_) => {
-                    self.error(&at("min_score"), "must be a whole number from 1 to 1000".into());
+                    self.error(
+                        &at("min_score"),
+                        "must be a whole number from 1 to 1000".into(),
+                    );
                     ok = false;
                     DEFAULT_MIN_SCORE
                 }
@@ -580,7 +637,10 @@ impl Checker<'_> {
 /// The tables of an array of tables, or of an array of inline tables.
 fn array_entries(item: &toml_edit::Item) -> Vec<&dyn toml_edit::TableLike> {
     if let Some(tables) = item.as_array_of_tables() {
-        return tables.iter().map(|t| t as &dyn toml_edit::TableLike).collect();
+        return tables
+            .iter()
+            .map(|t| t as &dyn toml_edit::TableLike)
+            .collect();
     }
     item.as_array()
         .map(|a| {
@@ -637,7 +697,7 @@ pub fn format_size(bytes: u64) -> String {
     for (unit, size) in UNITS {
         if bytes >= size {
             let value = bytes as f64 / size as f64;
-            return if bytes % size == 0 {
+            return if bytes.is_multiple_of(size) {
                 format!("{} {unit}", bytes / size)
             } else {
                 format!("{value:.1} {unit}")
@@ -652,12 +712,18 @@ mod tests {
     use super::*;
 
     fn parse_str(text: &str) -> Result<Config, ConfigError> {
-        parse(text, Path::new("feeds.toml"), &HashMap::new(), &Overrides::default())
+        parse(
+            text,
+            Path::new("feeds.toml"),
+            &HashMap::new(),
+            &Overrides::default(),
+        )
     }
 
     #[test]
     fn defaults_apply_to_a_minimal_file() {
-        let config = parse_str("[[source]]\nname = \"a\"\nurl = \"https://example.org/feed\"\n").unwrap();
+        let config =
+            parse_str("[[source]]\nname = \"a\"\nurl = \"https://example.org/feed\"\n").unwrap();
         assert_eq!(config.settings.concurrency, DEFAULT_CONCURRENCY);
         assert_eq!(config.settings.database, PathBuf::from("veille.db"));
         assert_eq!(config.sources[0].kind, SourceKind::Feed);
@@ -670,11 +736,23 @@ mod tests {
         let errors = parse_str(text).unwrap_err().errors;
         let joined = errors.join("\n");
         assert_eq!(errors.len(), 5, "{joined}");
-        assert!(joined.contains("feeds.toml:2: `settings.timeout`"), "{joined}");
-        assert!(joined.contains("feeds.toml:3: unknown key `settings.colour`"), "{joined}");
-        assert!(joined.contains("feeds.toml:6: `source[0].name`"), "{joined}");
+        assert!(
+            joined.contains("feeds.toml:2: `settings.timeout`"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("feeds.toml:3: unknown key `settings.colour`"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("feeds.toml:6: `source[0].name`"),
+            "{joined}"
+        );
         assert!(joined.contains("feeds.toml:7: `source[0].url`"), "{joined}");
-        assert!(joined.contains("feeds.toml:11: `topic[0].patterns`"), "{joined}");
+        assert!(
+            joined.contains("feeds.toml:11: `topic[0].patterns`"),
+            "{joined}"
+        );
     }
 
     #[test]
@@ -709,7 +787,9 @@ mod tests {
 
     #[test]
     fn syntax_error_names_the_line() {
-        let err = parse_str("[settings]\ntimeout = \n").unwrap_err().to_string();
+        let err = parse_str("[settings]\ntimeout = \n")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("feeds.toml:2: invalid TOML"), "{err}");
     }
 

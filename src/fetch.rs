@@ -216,7 +216,9 @@ fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<DateTime<Utc>>
     let cap = now + MAX_RETRY_AFTER;
     let at = match value.parse::<u64>() {
         Ok(seconds) => now + Duration::from_secs(seconds.min(MAX_RETRY_AFTER.as_secs())),
-        Err(_) => DateTime::parse_from_rfc2822(value).ok()?.with_timezone(&Utc),
+        Err(_) => DateTime::parse_from_rfc2822(value)
+            .ok()?
+            .with_timezone(&Utc),
     };
     Some(at.min(cap))
 }

@@ -7,90 +7,52 @@ use url::Url;
 /// Longest summary kept for an article, in characters (the ellipsis included).
 pub const SUMMARY_MAX_CHARS: usize = 300;
 
-/// Query parameters that only track the reader; matched case-insensitively.
+/// Query parameters that only track the reader, matched in any case.
+#[rustfmt::skip]
 const TRACKING_PARAMS: &[&str] = &[
-    "fbclid",
-    "gclid",
-    "dclid",
-    "gbraid",
-    "wbraid",
-    "msclkid",
-    "mc_cid",
-    "mc_eid",
-    "xtor",
-    "_hsenc",
-    "_hsmi",
-    "mkt_tok",
-    "yclid",
-    "igshid",
-    "oly_anon_id",
-    "oly_enc_id",
-    "vero_id",
-    "__s",
-    "ref_src",
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "xtor", "_hsenc",
+    "_hsmi", "mkt_tok", "yclid", "igshid", "oly_anon_id", "oly_enc_id", "vero_id", "__s", "ref_src",
 ];
 
 /// Prefixes of tracking parameter families: Google Analytics (utm_*) and AT Internet (at_*).
 const TRACKING_PREFIXES: &[&str] = &["utm_", "at_"];
 
+/// Whether a raw `name[=value]` query pair only tracks the reader.
+fn is_tracking_param(pair: &str) -> bool {
+    let name = pair.split('=').next().unwrap_or(pair).to_ascii_lowercase();
+    TRACKING_PARAMS.contains(&name.as_str())
+        || TRACKING_PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
 /// Elements whose content is never text for a reader.
-const SKIPPED_ELEMENTS: &[&str] = &[
-    "script", "style", "noscript", "template", "iframe", "object",
-];
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script" | "style" | "noscript" | "template" | "iframe" | "object"
+    )
+}
 
-/// Elements that start and end a paragraph.
-const BLOCK_ELEMENTS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "caption",
-    "center",
-    "dd",
-    "details",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "tfoot",
-    "thead",
-    "tr",
-    "ul",
-];
-
-/// Table cells are separated by a space so that their words do not stick together.
-const CELL_ELEMENTS: &[&str] = &["td", "th"];
+/// What an element puts around its content.
+fn element_gap(name: &str) -> Gap {
+    match name {
+        "address" | "article" | "aside" | "blockquote" | "caption" | "center" | "dd"
+        | "details" | "dialog" | "div" | "dl" | "dt" | "fieldset" | "figcaption" | "figure"
+        | "footer" | "form" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "header" | "hr" | "li"
+        | "main" | "nav" | "ol" | "p" | "pre" | "section" | "summary" | "table" | "tbody"
+        | "tfoot" | "thead" | "tr" | "ul" => Gap::Paragraph,
+        // Table cells get a space so that their words do not stick together.
+        "td" | "th" => Gap::Space,
+        _ => Gap::None,
+    }
+}
 
 /// Sentence ends that `summarize` prefers to cut after.
 const SENTENCE_ENDS: &[&str] = &[". ", "! ", "? "];
 
 /// Resolve `raw` against `base`, keep only http/https, and canonicalise:
 /// scheme and host lower-case, default port removed, fragment removed, tracking query parameters removed
-/// (see [`TRACKING_PARAMS`] and [`TRACKING_PREFIXES`]), other parameters kept in their order and their
-/// encoding, an empty query removed, surrounding whitespace trimmed. The path is kept as is.
+/// (`TRACKING_PARAMS`, `TRACKING_PREFIXES`), other parameters kept in their order and
+/// their encoding, an empty query removed, surrounding whitespace trimmed. The path is kept as is.
 /// Returns None for empty or unparsable input and for any scheme other than http/https.
 /// A protocol-relative `//host/path` needs a `base` to get a scheme.
 pub fn canonical_url(raw: &str, base: Option<&Url>) -> Option<String> {
@@ -121,17 +83,8 @@ pub fn canonical_url(raw: &str, base: Option<&Url>) -> Option<String> {
     Some(url.into())
 }
 
-/// Whether a raw `name[=value]` query pair is a tracking parameter.
-fn is_tracking_param(pair: &str) -> bool {
-    let name = pair.split('=').next().unwrap_or(pair).to_ascii_lowercase();
-    TRACKING_PARAMS.contains(&name.as_str())
-        || TRACKING_PREFIXES
-            .iter()
-            .any(|prefix| name.starts_with(prefix))
-}
-
 /// HTML (or plain text that may contain entities) to plain text: entities decoded, tags stripped,
-/// script/style/noscript/template content dropped, block elements separated by "\n\n", `<br>` giving "\n"
+/// script/style/noscript/template/iframe/object content dropped, block elements separated by "\n\n", `<br>` giving "\n"
 /// (two in a row give "\n\n"), whitespace runs inside a paragraph folded to one space (non-breaking
 /// spaces included), no leading/trailing whitespace, at most one blank line between paragraphs.
 /// Control characters other than whitespace are dropped.
@@ -215,25 +168,13 @@ enum Gap {
 struct TextWriter {
     out: String,
     gap: Gap,
-    one_line: bool,
+    /// `Gap::Space` for one-line output.
+    max_gap: Gap,
 }
 
 impl TextWriter {
-    fn new(capacity: usize, one_line: bool) -> Self {
-        TextWriter {
-            out: String::with_capacity(capacity),
-            gap: Gap::None,
-            one_line,
-        }
-    }
-
     fn gap(&mut self, gap: Gap) {
-        let gap = if self.one_line {
-            gap.min(Gap::Space)
-        } else {
-            gap
-        };
-        self.gap = self.gap.max(gap);
+        self.gap = self.gap.max(gap.min(self.max_gap));
     }
 
     /// `<br>`: a line break, and a paragraph break when it follows another one.
@@ -267,7 +208,13 @@ impl TextWriter {
 }
 
 fn render(html: &str, one_line: bool) -> String {
-    let mut writer = TextWriter::new(html.len(), one_line);
+    let max_gap = if one_line { Gap::Space } else { Gap::Paragraph };
+    let out = String::with_capacity(html.len());
+    let mut writer = TextWriter {
+        out,
+        gap: Gap::None,
+        max_gap,
+    };
     if !html.contains(['<', '&']) {
         for line in html.lines() {
             if line.trim().is_empty() {
@@ -294,12 +241,10 @@ fn render(html: &str, one_line: bool) -> String {
                 let name = element.name();
                 if name == "br" {
                     writer.line_break();
-                } else if BLOCK_ELEMENTS.contains(&name) {
-                    writer.gap(Gap::Paragraph);
-                } else if CELL_ELEMENTS.contains(&name) {
-                    writer.gap(Gap::Space);
+                } else {
+                    writer.gap(element_gap(name));
                 }
-                !SKIPPED_ELEMENTS.contains(&name)
+                !is_skipped(name)
             }
             _ => true,
         };
@@ -311,12 +256,7 @@ fn render(html: &str, one_line: bool) -> String {
         let mut current = node;
         next = loop {
             if let Node::Element(element) = current.value() {
-                let name = element.name();
-                if BLOCK_ELEMENTS.contains(&name) {
-                    writer.gap(Gap::Paragraph);
-                } else if CELL_ELEMENTS.contains(&name) {
-                    writer.gap(Gap::Space);
-                }
+                writer.gap(element_gap(element.name()));
             }
             if let Some(sibling) = current.next_sibling() {
                 break Some(sibling);
@@ -334,223 +274,163 @@ fn render(html: &str, one_line: bool) -> String {
 mod tests {
     use super::*;
 
-    fn canon(raw: &str) -> Option<String> {
-        canonical_url(raw, None)
+    const BASE: &str = "https://example.org/news/today.html?x=1";
+
+    /// Checks a table of `raw expected` lines, `-` standing for None, against an optional base.
+    fn check_urls(base: Option<&str>, table: &str) {
+        let base = base.map(|b| Url::parse(b).unwrap());
+        for line in table.lines().filter(|l| !l.trim().is_empty()) {
+            let (raw, expected) = line.trim().split_once(char::is_whitespace).unwrap();
+            let expected = Some(expected.trim()).filter(|e| *e != "-");
+            let got = canonical_url(raw, base.as_ref());
+            assert_eq!(got.as_deref(), expected, "{raw:?}");
+        }
     }
 
-    fn canon_in(raw: &str, base: &str) -> Option<String> {
-        let base = Url::parse(base).unwrap();
-        canonical_url(raw, Some(&base))
+    /// Checks `input => expected` cases.
+    fn check_text(convert: fn(&str) -> String, cases: &[&str]) {
+        for case in cases {
+            let (input, expected) = case.split_once(" => ").unwrap();
+            assert_eq!(convert(input), expected, "{input:?}");
+        }
     }
 
     #[test]
     fn url_refuses_hostile_and_foreign_schemes() {
-        let base = "https://example.org/news/";
-        assert_eq!(canon_in("javascript:alert(1)", base), None);
-        assert_eq!(canon_in("  JavaScript:alert(document.cookie)", base), None);
-        assert_eq!(canon_in("data:text/html;base64,PHNjcmlwdD4=", base), None);
-        assert_eq!(canon_in("mailto:a@example.org", base), None);
-        assert_eq!(canon_in("ftp://example.org/file", base), None);
-        assert_eq!(canon("file:///etc/passwd"), None);
+        check_urls(
+            Some(BASE),
+            "javascript:alert(1)                 -
+             JavaScript:alert(document.cookie)   -
+             data:text/html;base64,PHNjcmlwdD4=  -
+             mailto:a@example.org                -
+             ftp://example.org/file              -
+             file:///etc/passwd                  -",
+        );
+        assert_eq!(canonical_url("  javascript:void(0) ", None), None);
     }
 
     #[test]
     fn url_refuses_empty_and_unparsable() {
-        assert_eq!(canon(""), None);
-        assert_eq!(canon(" \t\n "), None);
-        assert_eq!(canon_in("   ", "https://example.org/"), None);
-        assert_eq!(canon("not a url"), None);
-        assert_eq!(canon("http://"), None);
-        assert_eq!(canon("http://exa mple.org/"), None);
-        assert_eq!(canon("https://[::1"), None);
-        assert_eq!(canon("/relative/without/base"), None);
-        assert_eq!(canon("//host.example/path"), None);
+        let cases = [
+            "",
+            " \t\n ",
+            "not a url",
+            "http://",
+            "http://exa mple.org/",
+            "https://[::1",
+        ];
+        let without_base = ["/relative/without/base", "//host.example/path", "?q=1"];
+        for raw in cases.iter().chain(&without_base) {
+            assert_eq!(canonical_url(raw, None), None, "{raw:?}");
+        }
+        let base = Url::parse(BASE).unwrap();
+        assert_eq!(canonical_url(" \n ", Some(&base)), None);
     }
 
     #[test]
     fn url_resolves_relative_links() {
-        let base = "https://example.org/news/today.html?x=1";
-        assert_eq!(
-            canon_in("article-1", base).unwrap(),
-            "https://example.org/news/article-1"
+        check_urls(
+            Some(BASE),
+            "article-1               https://example.org/news/article-1
+             /a/b                    https://example.org/a/b
+             ../up                   https://example.org/up
+             ?page=2                 https://example.org/news/today.html?page=2
+             //cdn.example.net/p     https://cdn.example.net/p
+             http://other.example/x  http://other.example/x",
         );
-        assert_eq!(canon_in("/a/b", base).unwrap(), "https://example.org/a/b");
-        assert_eq!(canon_in("../up", base).unwrap(), "https://example.org/up");
-        assert_eq!(
-            canon_in("?page=2", base).unwrap(),
-            "https://example.org/news/today.html?page=2"
-        );
-        assert_eq!(
-            canon_in("//cdn.example.net/p", base).unwrap(),
-            "https://cdn.example.net/p"
-        );
-        assert_eq!(
-            canon_in("//cdn.example.net/p", "http://a.example/").unwrap(),
-            "http://cdn.example.net/p"
-        );
-        assert_eq!(
-            canon_in("http://other.example/x", base).unwrap(),
-            "http://other.example/x"
+        check_urls(
+            Some("http://a.example/"),
+            "//cdn.example.net/p http://cdn.example.net/p",
         );
     }
 
     #[test]
     fn url_lowercases_and_drops_default_port_and_fragment() {
-        assert_eq!(
-            canon("HTTPS://Example.ORG/Path/Case").unwrap(),
-            "https://example.org/Path/Case"
+        check_urls(
+            None,
+            "HTTPS://Example.ORG/Path/Case    https://example.org/Path/Case
+             http://example.org:80/a          http://example.org/a
+             https://example.org:443/a        https://example.org/a
+             https://example.org:8443/a       https://example.org:8443/a
+             http://example.org:443/a         http://example.org:443/a
+             https://example.org/a#section-2  https://example.org/a
+             https://example.org/a?q=1#top    https://example.org/a?q=1
+             https://example.org              https://example.org/
+             https://Bücher.example/été       https://xn--bcher-kva.example/%C3%A9t%C3%A9",
         );
-        assert_eq!(
-            canon("http://example.org:80/a").unwrap(),
-            "http://example.org/a"
-        );
-        assert_eq!(
-            canon("https://example.org:443/a").unwrap(),
-            "https://example.org/a"
-        );
-        assert_eq!(
-            canon("https://example.org:8443/a").unwrap(),
-            "https://example.org:8443/a"
-        );
-        assert_eq!(
-            canon("https://example.org/a#section-2").unwrap(),
-            "https://example.org/a"
-        );
-        assert_eq!(
-            canon("https://example.org/a?q=1#top").unwrap(),
-            "https://example.org/a?q=1"
-        );
-        assert_eq!(
-            canon("  https://example.org/a/ \n").unwrap(),
-            "https://example.org/a/"
-        );
-        assert_eq!(
-            canon("https://example.org").unwrap(),
-            "https://example.org/"
-        );
+        let trimmed = canonical_url("  https://example.org/a/ \n", None);
+        assert_eq!(trimmed.as_deref(), Some("https://example.org/a/"));
     }
 
     #[test]
     fn url_drops_every_tracking_param() {
-        let tracking = [
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-            "utm_term",
-            "utm_content",
-            "UTM_Source",
-            "fbclid",
-            "gclid",
-            "dclid",
-            "gbraid",
-            "wbraid",
-            "msclkid",
-            "mc_cid",
-            "mc_eid",
-            "xtor",
-            "at_medium",
-            "at_campaign",
-            "_hsenc",
-            "_hsmi",
-            "mkt_tok",
-            "yclid",
-            "igshid",
-            "oly_anon_id",
-            "oly_enc_id",
-            "vero_id",
-            "__s",
-            "ref_src",
-        ];
-        for param in tracking {
-            let raw = format!("https://example.org/a?{param}=x");
-            assert_eq!(canon(&raw).unwrap(), "https://example.org/a", "{param}");
-            let raw = format!("https://example.org/a?id=7&{param}=x&p=2");
-            assert_eq!(
-                canon(&raw).unwrap(),
-                "https://example.org/a?id=7&p=2",
-                "{param}"
+        let tracking = "utm_source utm_medium utm_campaign utm_term utm_content UTM_Source fbclid gclid \
+                        dclid gbraid wbraid msclkid mc_cid mc_eid xtor at_medium at_campaign _hsenc _hsmi \
+                        mkt_tok yclid igshid oly_anon_id oly_enc_id vero_id __s ref_src FBCLID";
+        for param in tracking.split_whitespace() {
+            let table = format!(
+                "https://example.org/a?{param}=x          https://example.org/a
+                 https://example.org/a?id=7&{param}=x&p=2 https://example.org/a?id=7&p=2
+                 https://example.org/a?{param}&p          https://example.org/a?p"
             );
+            check_urls(None, &table);
         }
     }
 
     #[test]
     fn url_keeps_other_params_in_order_and_encoding() {
-        assert_eq!(
-            canon("https://example.org/s?z=1&utm_source=rss&a=%C3%A9t%C3%A9&m=a+b&fbclid=x")
-                .unwrap(),
-            "https://example.org/s?z=1&a=%C3%A9t%C3%A9&m=a+b"
-        );
-        assert_eq!(
-            canon("https://example.org/s?flag&utm_medium&b=").unwrap(),
-            "https://example.org/s?flag&b="
-        );
-        assert_eq!(
-            canon("https://example.org/s?a=1&&b=2&").unwrap(),
-            "https://example.org/s?a=1&b=2"
-        );
-        assert_eq!(
-            canon("https://example.org/s?").unwrap(),
-            "https://example.org/s"
-        );
-        assert_eq!(
-            canon("https://example.org/s?utm_a=1&gclid=2").unwrap(),
-            "https://example.org/s"
-        );
-        // Names that only look like tracking ones stay.
-        assert_eq!(
-            canon("https://example.org/s?source=x&xutm_a=1").unwrap(),
-            "https://example.org/s?source=x&xutm_a=1"
-        );
-    }
-
-    #[test]
-    fn url_encodes_idn_host() {
-        assert_eq!(
-            canon("https://Bücher.example/été").unwrap(),
-            "https://xn--bcher-kva.example/%C3%A9t%C3%A9"
+        check_urls(
+            None,
+            "https://e.org/s?z=1&utm_source=rss&a=%C3%A9t%C3%A9&m=a+b&fbclid=x https://e.org/s?z=1&a=%C3%A9t%C3%A9&m=a+b
+             https://e.org/s?flag&utm_medium&b=     https://e.org/s?flag&b=
+             https://e.org/s?a=1&&b=2&              https://e.org/s?a=1&b=2
+             https://e.org/s?                       https://e.org/s
+             https://e.org/s?utm_a=1&gclid=2        https://e.org/s
+             https://e.org/?source=x&xutm_a=1&ref=y https://e.org/?source=x&xutm_a=1&ref=y",
         );
     }
 
     #[test]
     fn text_never_panics_on_junk() {
-        let deep = "<div><span>".repeat(20_000) + "fond";
-        let junk = [
-            "<",
-            "&",
-            "a & b",
-            "&#xFFFFFFFF;",
-            "&#0;",
-            "&#;",
-            "<<<>>>",
-            "</p></div>",
-            "<p",
-            "<a href=\"x",
-            "<script>",
-            "<![CDATA[x]]>",
-            "<!-- open",
-            "\u{0}\u{1}\u{fffd}\u{7f}&amp",
-            deep.as_str(),
-        ];
-        for input in junk {
+        let junk = "<|&|&&;|&#;|&#0;|<<<>>>|</p></div>|<p|<a href=\"x|<script>|<![CDATA[x]]>|<!-- open\
+                    |\u{0}\u{1}\u{fffd}\u{7f}&amp|<table><td><li>x</table></li>|<svg><p>x|<template>";
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(10_000).collect();
+        let binary = String::from_utf8_lossy(&bytes);
+        for input in junk.split('|').chain([binary.as_ref()]) {
             let _ = html_to_text(input);
             let _ = html_to_line(input);
         }
-        let bytes: Vec<u8> = (0..=255u8).cycle().take(10_000).collect();
-        let _ = html_to_text(&String::from_utf8_lossy(&bytes));
+        // Deep nesting: our walk is iterative; html5ever itself is quadratic on nested blocks.
+        let deep = "<span>".repeat(5_000) + &"<div>".repeat(500) + "fond";
+        let huge = "<p>mot &amp; mot</p>".repeat(20_000);
         assert_eq!(html_to_text(&deep), "fond");
-        assert_eq!(html_to_text("a & b"), "a & b");
-        assert_eq!(html_to_text("&#xFFFFFFFF;"), "\u{fffd}");
-        assert_eq!(html_to_text("<p>unclosed <b>bold"), "unclosed bold");
+        assert_eq!(
+            html_to_text(&huge).len(),
+            20_000 * "mot & mot\n\n".len() - 2
+        );
+        check_text(
+            html_to_text,
+            &[
+                "a & b => a & b",
+                "AT&T => AT&T",
+                "&#xFFFFFFFF; => \u{fffd}",
+                "<p>unclosed <b>bold => unclosed bold",
+                "a\u{0}b\u{7}c => abc",
+            ],
+        );
     }
 
     #[test]
     fn text_decodes_entities() {
-        assert_eq!(html_to_text("&eacute;t&#233; &#x00E9;"), "été é");
-        assert_eq!(html_to_text("&amp;amp; &lt;b&gt;"), "&amp; <b>");
-        assert_eq!(html_to_text("a&nbsp;b&nbsp;&nbsp; c\u{a0}d"), "a b c d");
-        assert_eq!(
-            html_to_text("&ldquo;cité&rdquo; &lsquo;x&rsquo; &laquo;&#160;oui&#160;&raquo;"),
-            "“cité” ‘x’ « oui »"
+        check_text(
+            html_to_text,
+            &[
+                "&eacute;t&#233; &#x00E9; => été é",
+                "&amp;amp; &lt;b&gt; => &amp; <b>",
+                "a&nbsp;b&nbsp;&nbsp; c\u{a0}d => a b c d",
+                "&ldquo;cité&rdquo; &lsquo;x&rsquo; => “cité” ‘x’",
+                "&laquo;&#160;oui&#160;&raquo; => « oui »",
+            ],
         );
         assert_eq!(html_to_line("Tom &amp; Jerry"), "Tom & Jerry");
     }
@@ -573,28 +453,18 @@ mod tests {
 
     #[test]
     fn text_separates_paragraphs_and_lines() {
-        assert_eq!(html_to_text("<p>Un</p><p>Deux</p>"), "Un\n\nDeux");
-        assert_eq!(
-            html_to_text("ligne 1<br>ligne 2<br/>ligne 3"),
-            "ligne 1\nligne 2\nligne 3"
-        );
-        assert_eq!(html_to_text("a<br><br>b<br><br><br>c"), "a\n\nb\n\nc");
-        assert_eq!(
-            html_to_text("  <div>\n <p>  a \t\n b  </p>\n\n\n<p></p><div>c</div></div>  "),
-            "a b\n\nc"
-        );
-        assert_eq!(
-            html_to_text("<h1>Titre</h1>texte <b>gras</b>, <i>fin</i>"),
-            "Titre\n\ntexte gras, fin"
-        );
-        assert_eq!(
-            html_to_text("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>"),
-            "a b\n\nc"
-        );
-        assert_eq!(html_to_text("<p>x</p><br><p>y</p>"), "x\n\ny");
-        assert_eq!(
-            html_to_text("<blockquote>q</blockquote>r<pre>  code\n  here</pre>"),
-            "q\n\nr\n\ncode here"
+        check_text(
+            html_to_text,
+            &[
+                "<p>Un</p><p>Deux</p> => Un\n\nDeux",
+                "ligne 1<br>ligne 2<br/>ligne 3 => ligne 1\nligne 2\nligne 3",
+                "a<br><br>b<br><br><br>c => a\n\nb\n\nc",
+                "  <div>\n <p>  a \t\n b  </p>\n\n\n<p></p><div>c</div></div>   => a b\n\nc",
+                "<h1>Titre</h1>texte <b>gras</b>, <i>fin</i> => Titre\n\ntexte gras, fin",
+                "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table> => a b\n\nc",
+                "<p>x</p><br><p>y</p> => x\n\ny",
+                "<blockquote>q</blockquote>r<pre>  code\n  here</pre> => q\n\nr\n\ncode here",
+            ],
         );
     }
 
@@ -607,65 +477,79 @@ mod tests {
 
     #[test]
     fn text_fast_path_keeps_plain_paragraphs() {
-        assert_eq!(
-            html_to_text("  un\n  deux\t trois \n\n \n quatre  "),
-            "un deux trois\n\nquatre"
+        check_text(
+            html_to_text,
+            &[
+                "  un\n  deux\t trois \n\n \n quatre   => un deux trois\n\nquatre",
+                "a\r\n\r\nb => a\n\nb",
+                " => ",
+            ],
         );
-        assert_eq!(html_to_text("a\r\n\r\nb"), "a\n\nb");
-        assert_eq!(html_to_text(""), "");
-        assert_eq!(html_to_line("  un\n\n deux "), "un deux");
     }
 
     #[test]
     fn line_folds_everything() {
-        assert_eq!(
-            html_to_line("<h1>Le <em>titre</em></h1>\n<p>suite</p><br>fin"),
-            "Le titre suite fin"
+        check_text(
+            html_to_line,
+            &[
+                "<h1>Le <em>titre</em></h1>\n<p>suite</p><br>fin => Le titre suite fin",
+                "  un\n\n deux  => un deux",
+            ],
         );
         assert_eq!(fold_whitespace(" a\u{2003}\u{a0}b\n\tc  "), "a b c");
         assert_eq!(fold_whitespace(" \n "), "");
     }
 
+    /// Checks `max: text => expected` cases.
+    fn check_summaries(cases: &[&str]) {
+        for case in cases {
+            let (max, case) = case.split_once(": ").unwrap();
+            let (text, expected) = case.split_once(" => ").unwrap();
+            assert_eq!(
+                summarize(text, max.parse().unwrap()),
+                expected,
+                "{max}: {text:?}"
+            );
+        }
+    }
+
     #[test]
     fn summary_cuts_at_word_boundaries() {
-        assert_eq!(summarize("  court   texte ", 300), "court texte");
-        assert_eq!(summarize("abcde fghij", 11), "abcde fghij");
-        assert_eq!(summarize("abcde fghijk", 11), "abcde…");
-        assert_eq!(summarize("abcde fghij klm", 12), "abcde fghij…");
-        assert_eq!(summarize("un, deux, trois", 12), "un, deux…");
-        assert_eq!(summarize("anticonstitutionnellement", 10), "anticonst…");
-        assert_eq!(summarize("abc", 0), "");
-        assert_eq!(summarize("abc", 1), "…");
+        check_summaries(&[
+            "300:   court   texte  => court texte",
+            "11: abcde fghij => abcde fghij",
+            "11: abcde fghijk => abcde…",
+            "12: abcde fghij klm => abcde fghij…",
+            "12: un, deux, trois => un, deux…",
+            "10: anticonstitutionnellement => anticonst…",
+            "0: abc => ",
+            "1: abc => …",
+        ]);
     }
 
     #[test]
     fn summary_counts_chars_not_bytes() {
-        assert_eq!(summarize("été été", 7), "été été");
-        assert_eq!(summarize("été été été", 8), "été été…");
-        assert_eq!(summarize("éééééééé", 5), "éééé…");
-        assert_eq!(summarize("🦀🦀 🦀🦀🦀", 5), "🦀🦀…");
-        for max in 0..40 {
-            let summary = summarize(
-                "Ça 🦀 déménage. Où ? Très loin, vraiment très loin d’ici.",
-                max,
-            );
+        check_summaries(&[
+            "7: été été => été été",
+            "8: été été été => été été…",
+            "5: éééééééé => éééé…",
+            "5: 🦀🦀 🦀🦀🦀 => 🦀🦀…",
+        ]);
+        let text = "Ça 🦀 déménage. Où ? Très loin, vraiment très loin d’ici.";
+        for max in 0..60 {
+            let summary = summarize(text, max);
             assert!(summary.chars().count() <= max, "{max}: {summary}");
         }
     }
 
     #[test]
     fn summary_prefers_sentence_end_in_last_third() {
-        let text = "Première phrase assez longue. Deuxième phrase qui continue encore";
-        assert_eq!(summarize(text, 40), "Première phrase assez longue.…");
-        // A sentence end too early is ignored in favour of the last word boundary.
-        assert_eq!(
-            summarize("Court. Puis une longue suite de mots sans fin", 30),
-            "Court. Puis une longue suite…"
-        );
-        assert_eq!(
-            summarize("Vraiment ? Oui, bien sûr ! Et ensuite encore", 32),
-            "Vraiment ? Oui, bien sûr !…"
-        );
-        assert_eq!(summarize("Fin de phrase. Suite", 15), "Fin de phrase.…");
+        check_summaries(&[
+            "40: Première phrase assez longue. Deuxième phrase qui suit => Première phrase assez longue.…",
+            "32: Vraiment ? Oui, bien sûr ! Et ensuite encore => Vraiment ? Oui, bien sûr !…",
+            "15: Fin de phrase. Suite => Fin de phrase.…",
+            // A sentence end too early is ignored in favour of the last word boundary.
+            "30: Court. Puis une longue suite de mots sans fin => Court. Puis une longue suite…",
+        ]);
     }
 }

@@ -66,7 +66,11 @@ fn bareword(word: &str) -> String {
 }
 
 /// `7d`, `36h`, `2w` (before `now`), `2026-11-01` (midnight in `tz`), or an RFC 3339 time.
-pub fn parse_instant<Tz: TimeZone>(text: &str, now: DateTime<Utc>, tz: &Tz) -> Result<DateTime<Utc>, String> {
+pub fn parse_instant<Tz: TimeZone>(
+    text: &str,
+    now: DateTime<Utc>,
+    tz: &Tz,
+) -> Result<DateTime<Utc>, String> {
     let text = text.trim();
     if let Ok(time) = DateTime::parse_from_rfc3339(text) {
         return Ok(time.with_timezone(&Utc));
@@ -98,7 +102,10 @@ mod tests {
     fn words_that_fts5_would_misread_are_quoted() {
         assert_eq!(to_fts("open-source"), "\"open-source\"");
         assert_eq!(to_fts("l'état souverain*"), "\"l'état\" souverain*");
-        assert_eq!(to_fts("\"cloud de confiance\" OR secnum*"), "\"cloud de confiance\" OR secnum*");
+        assert_eq!(
+            to_fts("\"cloud de confiance\" OR secnum*"),
+            "\"cloud de confiance\" OR secnum*"
+        );
         assert_eq!(to_fts("(a OR b) NOT c"), "( a OR b ) NOT c");
         assert_eq!(to_fts("souveraineté"), "souveraineté");
     }
@@ -107,14 +114,28 @@ mod tests {
     fn instants_parse_in_every_form() {
         let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
         let paris = chrono_tz::Europe::Paris;
-        assert_eq!(parse_instant("7d", now, &paris).unwrap(), Utc.with_ymd_and_hms(2026, 11, 16, 12, 0, 0).unwrap());
-        assert_eq!(parse_instant("36h", now, &paris).unwrap(), Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap());
-        assert_eq!(parse_instant("2w", now, &paris).unwrap(), Utc.with_ymd_and_hms(2026, 11, 9, 12, 0, 0).unwrap());
-        assert_eq!(parse_instant("2026-11-01", now, &paris).unwrap(), Utc.with_ymd_and_hms(2026, 10, 31, 23, 0, 0).unwrap());
+        assert_eq!(
+            parse_instant("7d", now, &paris).unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 16, 12, 0, 0).unwrap()
+        );
+        assert_eq!(
+            parse_instant("36h", now, &paris).unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap()
+        );
+        assert_eq!(
+            parse_instant("2w", now, &paris).unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 9, 12, 0, 0).unwrap()
+        );
+        assert_eq!(
+            parse_instant("2026-11-01", now, &paris).unwrap(),
+            Utc.with_ymd_and_hms(2026, 10, 31, 23, 0, 0).unwrap()
+        );
         assert_eq!(
             parse_instant("2026-11-01T10:00:00+02:00", now, &paris).unwrap(),
             Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap()
         );
-        assert!(parse_instant("last tuesday", now, &paris).unwrap_err().contains("not a time"));
+        assert!(parse_instant("last tuesday", now, &paris)
+            .unwrap_err()
+            .contains("not a time"));
     }
 }

@@ -5,10 +5,10 @@
 use super::{Context, Outcome, UsageError};
 use crate::cli::FetchArgs;
 use crate::fetch::{Fetched, Fetcher, Validators};
+use crate::identity;
 use crate::model::{ParsedFeed, Source, SourceKind};
 use crate::parse::feed::parse_feed;
 use crate::store::{Failure, Store, WriteCounts};
-use crate::identity;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -168,7 +168,10 @@ async fn fetch_one(fetcher: &Fetcher, url: &url::Url, validators: &Validators) -
     match parsed {
         Ok((Ok(mut feed), validators, final_url)) => {
             identity::assign(&mut feed.items);
-            let fallback_url = feed.site_url.clone().unwrap_or_else(|| final_url.to_string());
+            let fallback_url = feed
+                .site_url
+                .clone()
+                .unwrap_or_else(|| final_url.to_string());
             Fetch::Parsed {
                 feed,
                 validators,
@@ -219,7 +222,10 @@ fn record(
                 retry_after,
             };
             if let Err(e) = store.record_failure(source, &failure, now) {
-                eprintln!("error: {}: could not record the failure: {e:#}", source.name);
+                eprintln!(
+                    "error: {}: could not record the failure: {e:#}",
+                    source.name
+                );
             }
             totals.failed += 1;
             eprintln!("error: {}: {message} ({})", source.name, source.url);
@@ -242,7 +248,10 @@ fn record(
         }
         Err(e) => {
             totals.failed += 1;
-            eprintln!("error: {}: could not store its articles: {e:#}", source.name);
+            eprintln!(
+                "error: {}: could not store its articles: {e:#}",
+                source.name
+            );
         }
     }
 }

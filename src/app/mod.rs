@@ -67,7 +67,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
 }
 
 /// `--config` / `VEILLE_CONFIG` (clap reads both), else the first default path that exists.
-fn config_path(given: Option<PathBuf>, env: &HashMap<String, String>) -> Result<PathBuf, ConfigError> {
+fn config_path(
+    given: Option<PathBuf>,
+    env: &HashMap<String, String>,
+) -> Result<PathBuf, ConfigError> {
     if let Some(path) = given {
         return Ok(path);
     }
@@ -75,7 +78,10 @@ fn config_path(given: Option<PathBuf>, env: &HashMap<String, String>) -> Result<
         .get("XDG_CONFIG_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .or_else(|| env.get("HOME").map(|home| PathBuf::from(home).join(".config")));
+        .or_else(|| {
+            env.get("HOME")
+                .map(|home| PathBuf::from(home).join(".config"))
+        });
     let candidates = config::default_paths(xdg);
     candidates
         .iter()

@@ -51,7 +51,11 @@ impl<'a> ArticleJson<'a> {
             duplicates: row
                 .duplicates
                 .iter()
-                .map(|(id, source, url)| Duplicate { id: *id, source, url })
+                .map(|(id, source, url)| Duplicate {
+                    id: *id,
+                    source,
+                    url,
+                })
                 .collect(),
             text: None,
             tag_reasons: None,
@@ -64,7 +68,8 @@ impl<'a> ArticleJson<'a> {
             .tags
             .iter()
             .map(|(topic, reasons)| {
-                let terms = serde_json::from_str(reasons).unwrap_or(serde_json::Value::Array(vec![]));
+                let terms =
+                    serde_json::from_str(reasons).unwrap_or(serde_json::Value::Array(vec![]));
                 (topic.clone(), terms)
             })
             .collect();

@@ -30,7 +30,9 @@ pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<Outcome> {
     };
     let store = context.open_store()?;
     let rows = store.search(&filter).map_err(|e| match e {
-        SearchError::BadQuery(message) => anyhow::Error::new(UsageError(format!("`{query}`: {message}"))),
+        SearchError::BadQuery(message) => {
+            anyhow::Error::new(UsageError(format!("`{query}`: {message}")))
+        }
         SearchError::Database(e) => anyhow::Error::new(e).context("search failed"),
     })?;
     let mut out = std::io::stdout().lock();
@@ -55,7 +57,17 @@ pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<Outcome> {
 
 fn write_csv(out: &mut impl Write, rows: &[ArticleRow]) -> anyhow::Result<()> {
     let mut csv = csv::Writer::from_writer(out);
-    csv.write_record(["id", "published", "source", "title", "url", "author", "tags", "story", "summary"])?;
+    csv.write_record([
+        "id",
+        "published",
+        "source",
+        "title",
+        "url",
+        "author",
+        "tags",
+        "story",
+        "summary",
+    ])?;
     for row in rows {
         let tags: Vec<&str> = row.tags.iter().map(|(t, _)| t.as_str()).collect();
         csv.write_record([
@@ -74,7 +86,12 @@ fn write_csv(out: &mut impl Write, rows: &[ArticleRow]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_table(out: &mut impl Write, rows: &[ArticleRow], tz: chrono_tz::Tz, quiet: bool) -> anyhow::Result<()> {
+fn write_table(
+    out: &mut impl Write,
+    rows: &[ArticleRow],
+    tz: chrono_tz::Tz,
+    quiet: bool,
+) -> anyhow::Result<()> {
     if rows.is_empty() {
         if !quiet {
             eprintln!("no article matches");
@@ -82,10 +99,28 @@ fn write_table(out: &mut impl Write, rows: &[ArticleRow], tz: chrono_tz::Tz, qui
         return Ok(());
     }
     let width = terminal_width();
-    let id_width = rows.iter().map(|r| r.id.to_string().len()).max().unwrap_or(2).max(2);
-    let source_width = rows.iter().map(|r| r.source.len()).max().unwrap_or(6).clamp(6, 20);
-    let title_width = width.saturating_sub(id_width + source_width + 10 + 6).max(10);
-    writeln!(out, "{:>id_width$}  {}  {}  TITLE", "ID", pad("DATE", 10), pad("SOURCE", source_width))?;
+    let id_width = rows
+        .iter()
+        .map(|r| r.id.to_string().len())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    let source_width = rows
+        .iter()
+        .map(|r| r.source.len())
+        .max()
+        .unwrap_or(6)
+        .clamp(6, 20);
+    let title_width = width
+        .saturating_sub(id_width + source_width + 10 + 6)
+        .max(10);
+    writeln!(
+        out,
+        "{:>id_width$}  {}  {}  TITLE",
+        "ID",
+        pad("DATE", 10),
+        pad("SOURCE", source_width)
+    )?;
     for row in rows {
         let date = local_date(row.published.as_deref().or(Some(&row.fetched_at)), tz);
         let copies = match row.duplicates.len() {

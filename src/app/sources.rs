@@ -49,9 +49,18 @@ pub fn run(context: &Context, args: &SourcesArgs) -> anyhow::Result<Outcome> {
             writeln!(out)?;
         }
         TableFormat::Table => {
-            let name_width = sources.iter().map(|s| s.name.len()).max().unwrap_or(4).clamp(4, 30);
+            let name_width = sources
+                .iter()
+                .map(|s| s.name.len())
+                .max()
+                .unwrap_or(4)
+                .clamp(4, 30);
             let status_width = terminal_width().saturating_sub(name_width + 30).max(20);
-            writeln!(out, "{}  KIND  ARTICLES  LAST SUCCESS          STATUS", pad("NAME", name_width))?;
+            writeln!(
+                out,
+                "{}  KIND  ARTICLES  LAST SUCCESS          STATUS",
+                pad("NAME", name_width)
+            )?;
             for (source, h) in sources.iter().zip(&health) {
                 let status = match (&h.last_error, source.enabled) {
                     (_, false) => "disabled".to_string(),

@@ -94,7 +94,10 @@ impl Store {
             score = "bm25(articles_fts, 4.0, 1.0)";
         }
         if !filter.sources.is_empty() {
-            conditions.push(format!("a.source IN ({})", placeholders(filter.sources.len())));
+            conditions.push(format!(
+                "a.source IN ({})",
+                placeholders(filter.sources.len())
+            ));
             values.extend(filter.sources.iter().cloned().map(Value::Text));
         }
         if !filter.tags.is_empty() {
@@ -118,9 +121,7 @@ impl Store {
             format!("WHERE {}", conditions.join(" AND "))
         };
         let keep = if filter.all { "" } else { "WHERE n = 1" };
-        let limit = filter
-            .limit
-            .map_or(String::new(), |n| format!("LIMIT {n}"));
+        let limit = filter.limit.map_or(String::new(), |n| format!("LIMIT {n}"));
         let sql = format!(
             "WITH hits AS (
                  SELECT a.id, coalesce(a.story, a.id) AS story, {score} AS score,
@@ -161,9 +162,9 @@ impl Store {
     }
 
     fn complete(&self, row: &mut ArticleRow) -> rusqlite::Result<()> {
-        let mut tags = self
-            .conn
-            .prepare_cached("SELECT topic, reasons FROM article_tags WHERE article_id = ?1 ORDER BY rowid")?;
+        let mut tags = self.conn.prepare_cached(
+            "SELECT topic, reasons FROM article_tags WHERE article_id = ?1 ORDER BY topic",
+        )?;
         row.tags = tags
             .query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
@@ -172,7 +173,9 @@ impl Store {
              ORDER BY coalesce(published, fetched_at), id",
         )?;
         row.duplicates = copies
-            .query_map(params![row.story, row.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map(params![row.story, row.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
             .collect::<Result<_, _>>()?;
         Ok(())
     }
@@ -216,7 +219,13 @@ fn placeholders(n: usize) -> String {
 /// A user query that FTS5 cannot read, in words; other errors are the database's.
 fn bad_query(error: &rusqlite::Error) -> Option<String> {
     let message = error.to_string();
-    let syntax = ["fts5: syntax error", "unterminated string", "no such column", "unknown special query", "fts5:"];
+    let syntax = [
+        "fts5: syntax error",
+        "unterminated string",
+        "no such column",
+        "unknown special query",
+        "fts5:",
+    ];
     syntax.iter().any(|s| message.contains(s)).then(|| {
         let near = message
             .split("near ")

@@ -43,7 +43,13 @@ fn fingerprint(draft: &ArticleDraft) -> String {
     }
     hash.update(draft.author.as_deref().unwrap_or_default().as_bytes());
     hash.update([0]);
-    hash.update(draft.published.map(format_time).unwrap_or_default().as_bytes());
+    hash.update(
+        draft
+            .published
+            .map(format_time)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     let digest = hash.finalize();
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -110,7 +116,11 @@ impl Store {
     }
 
     /// A 304: the source is healthy and nothing else changes.
-    pub fn record_not_modified(&mut self, source: &Source, now: DateTime<Utc>) -> anyhow::Result<()> {
+    pub fn record_not_modified(
+        &mut self,
+        source: &Source,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         let tx = self.conn.transaction()?;
         record_success(&tx, source, &format_time(now))?;
         tx.commit()?;
@@ -161,7 +171,13 @@ fn upsert(
             .query_row(
                 "SELECT id, source, content_hash FROM articles WHERE source = ?1 AND guid = ?2",
                 params![source, guid],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                },
             )
             .optional()?,
         None => None,
