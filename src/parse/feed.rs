@@ -3,6 +3,7 @@
 //! feed-rs does the format work; this module decides the charset, maps feed-rs' model onto
 //! ours and turns its errors into sentences a user can act on. No I/O.
 
+use super::repair::repair_xml;
 use crate::charset;
 use crate::model::{ArticleDraft, ParsedFeed};
 use crate::normalize::{canonical_url, html_to_line, html_to_text, summarize, SUMMARY_MAX_CHARS};
@@ -37,15 +38,23 @@ pub fn parse_feed(
     }
     let http_charset = content_type.and_then(charset::charset_of_content_type);
     let decoded = charset::decode(body, http_charset);
-    let text = charset::declare_utf8(&decoded.text);
+    let utf8 = charset::declare_utf8(&decoded.text);
+    let text = repair_xml(&utf8);
     let parser = feed_rs::parser::Builder::new()
         .base_uri(Some(base.as_str()))
         // An empty id tells us the source gave none; feed-rs would otherwise invent a random one.
         .id_generator(|_, _, _| String::new())
         .build();
-    let feed = parser
-        .parse(text.as_bytes())
-        .map_err(|e| explain(e, &text))?;
+    let feed = match parser.parse(text.as_bytes()) {
+        Ok(feed) => feed,
+        // feed-rs only knows RSS versions 0.91, 0.92 and 2.0: read any other `<rss>` as 2.0.
+        Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)) if has_rss_root(&text) => {
+            parser
+                .parse(as_rss2(&text).as_bytes())
+                .map_err(|e| explain(e, &text))?
+        }
+        Err(e) => return Err(explain(e, &text)),
+    };
 
     let site_url = feed
         .links
@@ -56,6 +65,8 @@ pub fn parse_feed(
         .entries
         .into_iter()
         .map(|entry| draft(entry, base))
+        // An item with no title, no link and no text carries nothing to keep.
+        .filter(|d| !(d.title.is_empty() && d.url.is_none() && d.text.is_empty()))
         .collect();
     Ok(ParsedFeed {
         title: feed
@@ -65,6 +76,32 @@ pub fn parse_feed(
         site_url,
         items,
     })
+}
+
+fn has_rss_root(text: &str) -> bool {
+    text.find("<rss").is_some_and(|i| {
+        text.as_bytes()
+            .get(i + 4)
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>')
+    })
+}
+
+/// The text with its `<rss …>` start tag declaring version 2.0.
+fn as_rss2(text: &str) -> String {
+    let Some(start) = text.find("<rss") else {
+        return text.to_string();
+    };
+    let Some(end) = text[start..].find('>').map(|e| start + e) else {
+        return text.to_string();
+    };
+    let tag = &text[start + 4..end];
+    let version = regex::Regex::new(r#"\bversion\s*=\s*("[^"]*"|'[^']*')"#).expect("valid regex");
+    let attributes = version.replace(tag, "");
+    format!(
+        "{}<rss version=\"2.0\"{attributes}{}",
+        &text[..start],
+        &text[end..]
+    )
 }
 
 fn is_alternate(link: &Link) -> bool {
@@ -140,6 +177,65 @@ fn explain(error: ParseFeedError, text: &str) -> ParseError {
             None => ParseError::Xml(e.to_string()),
         },
         ParseFeedError::IoError(e) => ParseError::Xml(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://example.org/feed").unwrap()
+    }
+
+    #[test]
+    fn rss_of_an_unknown_version_is_read_as_rss2() {
+        let feed = "<rss version=\"2.00\"><channel><title>T</title><item><title>A</title><link>/a</link></item></channel></rss>";
+        let parsed = parse_feed(feed.as_bytes(), None, &base()).unwrap();
+        assert_eq!(
+            parsed.items[0].url.as_deref(),
+            Some("https://example.org/a")
+        );
+    }
+
+    #[test]
+    fn html_entities_and_bare_ampersands_keep_the_title() {
+        let feed = "<rss version=\"2.0\"><channel><title>T</title><item><title>S&eacute;curit&eacute; & cloud</title></item></channel></rss>";
+        let parsed = parse_feed(feed.as_bytes(), None, &base()).unwrap();
+        assert_eq!(parsed.items[0].title, "Sécurité & cloud");
+    }
+
+    #[test]
+    fn malformed_xml_names_its_line() {
+        let feed = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\">\n<channel>\n<title>T</title>\n<item><title>A</title></item>\n</item></channel></rss>";
+        let err = parse_feed(feed.as_bytes(), None, &base())
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("malformed XML at line 6"), "{err}");
+    }
+
+    #[test]
+    fn an_html_page_is_not_a_feed() {
+        let err = parse_feed(
+            b"<!DOCTYPE html><html><body>hi</body></html>",
+            None,
+            &base(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().starts_with("not a feed"), "{err}");
+        assert!(matches!(
+            parse_feed(b"  \n", None, &base()),
+            Err(ParseError::Empty)
+        ));
+    }
+
+    #[test]
+    fn items_without_guid_have_none_and_without_date_have_no_date() {
+        let feed = "<rss version=\"2.0\"><channel><title>T</title><item><title>A</title><link>https://e.org/a?utm_source=x</link></item></channel></rss>";
+        let item = &parse_feed(feed.as_bytes(), None, &base()).unwrap().items[0];
+        assert_eq!(item.guid, None);
+        assert_eq!(item.published, None);
+        assert_eq!(item.url.as_deref(), Some("https://e.org/a"));
     }
 }
 

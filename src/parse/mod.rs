@@ -1,3 +1,4 @@
 //! Parsers: bytes and the URL they came from → article drafts. They never fetch anything.
 
 pub mod feed;
+mod repair;
