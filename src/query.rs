@@ -44,7 +44,24 @@ pub fn to_fts(query: &str) -> String {
             out.push(bareword(&word));
         }
     }
-    out.join(" ")
+    with_explicit_and(out).join(" ")
+}
+
+/// FTS5 reads `a b` as `a AND b` but refuses `(a OR b) c`: write the AND it leaves implicit.
+fn with_explicit_and(tokens: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        let starts_operand = !OPERATORS.contains(&token.as_str()) && token != ")";
+        let after_operand = out
+            .last()
+            .is_some_and(|prev| !OPERATORS.contains(&prev.as_str()) && prev != "(");
+        let around_parenthesis = token == "(" || out.last().is_some_and(|p| p == ")");
+        if starts_operand && after_operand && around_parenthesis {
+            out.push("AND".to_string());
+        }
+        out.push(token);
+    }
+    out
 }
 
 fn bareword(word: &str) -> String {
@@ -108,6 +125,9 @@ mod tests {
         );
         assert_eq!(to_fts("(a OR b) NOT c"), "( a OR b ) NOT c");
         assert_eq!(to_fts("souveraineté"), "souveraineté");
+        assert_eq!(to_fts("(a OR b) c"), "( a OR b ) AND c");
+        assert_eq!(to_fts("c (a OR b)"), "c AND ( a OR b )");
+        assert_eq!(to_fts("a b NOT (c)"), "a b NOT ( c )");
     }
 
     #[test]

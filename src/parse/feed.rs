@@ -157,6 +157,11 @@ fn draft(entry: Entry, base: &Url) -> ArticleDraft {
 const TITLE_FALLBACK_CHARS: usize = 80;
 
 fn explain(error: ParseFeedError, text: &str) -> ParseError {
+    if looks_like_html(text) {
+        return ParseError::NotAFeed(
+            "this is an HTML page (its <link rel=\"alternate\"> may name the feed)".into(),
+        );
+    }
     match error {
         ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => match xml_error_at(text) {
             Some((line, detail)) => ParseError::MalformedXml { line, detail },
@@ -237,6 +242,15 @@ mod tests {
         assert_eq!(item.published, None);
         assert_eq!(item.url.as_deref(), Some("https://e.org/a"));
     }
+}
+
+/// How many leading bytes are looked at to recognise an HTML page.
+const HTML_SNIFF_WINDOW: usize = 1024;
+
+fn looks_like_html(text: &str) -> bool {
+    let end = text.floor_char_boundary(HTML_SNIFF_WINDOW);
+    let head = text[..end].to_ascii_lowercase();
+    head.contains("<!doctype html") || head.contains("<html")
 }
 
 /// Re-read the text with a strict XML tokenizer to say where it breaks: feed-rs does not.
