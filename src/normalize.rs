@@ -113,7 +113,7 @@ pub fn fold_whitespace(s: &str) -> String {
 
 /// A summary of at most `max_chars` characters of `text`, on one line (whitespace folded).
 /// A longer text is cut at the last word boundary that fits, preferring a sentence end (". ", "! ", "? ")
-/// in the last third of `max_chars`, and ends with "…" (counted in `max_chars`). A word is cut only when
+/// in the last third of `max_chars` (then it ends there, without an ellipsis), else ends with "…" (counted in `max_chars`). A word is cut only when
 /// no word boundary fits at all; trailing ",;:" before the ellipsis are dropped.
 pub fn summarize(text: &str, max_chars: usize) -> String {
     let text = fold_whitespace(text);
@@ -140,7 +140,10 @@ pub fn summarize(text: &str, max_chars: usize) -> String {
         .map(|i| i + 1);
     let min_sentence_chars = max_chars - max_chars / 3;
     let end = match sentence_end {
-        Some(end) if head[..end].chars().count() >= min_sentence_chars => end,
+        // A whole sentence needs no ellipsis: the summary reads as finished prose.
+        Some(end) if head[..end].chars().count() >= min_sentence_chars => {
+            return head[..end].to_string()
+        }
         _ if at_boundary => cut,
         _ => head.rfind(' ').unwrap_or(cut),
     };
@@ -545,9 +548,9 @@ mod tests {
     #[test]
     fn summary_prefers_sentence_end_in_last_third() {
         check_summaries(&[
-            "40: Première phrase assez longue. Deuxième phrase qui suit => Première phrase assez longue.…",
-            "32: Vraiment ? Oui, bien sûr ! Et ensuite encore => Vraiment ? Oui, bien sûr !…",
-            "15: Fin de phrase. Suite => Fin de phrase.…",
+            "40: Première phrase assez longue. Deuxième phrase qui suit => Première phrase assez longue.",
+            "32: Vraiment ? Oui, bien sûr ! Et ensuite encore => Vraiment ? Oui, bien sûr !",
+            "15: Fin de phrase. Suite => Fin de phrase.",
             // A sentence end too early is ignored in favour of the last word boundary.
             "30: Court. Puis une longue suite de mots sans fin => Court. Puis une longue suite…",
         ]);
