@@ -12,6 +12,8 @@ fn main() -> ExitCode {
     match app::run(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::SomeSourcesFailed) => ExitCode::from(3),
+        // A reader that stopped early (`veille search | head`) is not a failure.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             let usage = error.is::<ConfigError>() || error.is::<UsageError>();
             if error.is::<ConfigError>() {
@@ -22,4 +24,12 @@ fn main() -> ExitCode {
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
