@@ -111,6 +111,30 @@ pub fn fold_whitespace(s: &str) -> String {
     out
 }
 
+/// Text folded for matching: lower-case, accents removed (canonical decomposition, combining marks
+/// dropped), ligatures spelled out (œ → oe, æ → ae, ß → ss), typographic apostrophes, quotes and
+/// dashes made ASCII, non-breaking spaces made spaces. One output character stands for each input
+/// letter but ligatures, so it is for comparing text, never for display.
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfd() {
+        match c {
+            c if is_combining_mark(c) => {}
+            'œ' | 'Œ' => out.push_str("oe"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'ß' => out.push_str("ss"),
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' | '`' | '\u{00B4}' => out.push('\''),
+            '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}' => out.push('"'),
+            '\u{2010}'..='\u{2015}' => out.push('-'),
+            '\u{00A0}' | '\u{202F}' | '\u{2009}' => out.push(' '),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
 /// A summary of at most `max_chars` characters of `text`, on one line (whitespace folded).
 /// A longer text is cut at the last word boundary that fits, preferring a sentence end (". ", "! ", "? ")
 /// in the last third of `max_chars` (then it ends there, without an ellipsis), else ends with "…" (counted in `max_chars`). A word is cut only when
@@ -271,6 +295,18 @@ fn render(html: &str, one_line: bool) -> String {
         };
     }
     writer.out
+}
+
+#[cfg(test)]
+mod fold_tests {
+    use super::fold;
+
+    #[test]
+    fn fold_removes_accents_case_and_typography() {
+        assert_eq!(fold("Souveraineté NUMÉRIQUE"), "souverainete numerique");
+        assert_eq!(fold("l’État d’OW2 « cœur »"), "l'etat d'ow2 \" coeur \"");
+        assert_eq!(fold("Ça—va\u{00A0}?"), "ca-va ?");
+    }
 }
 
 #[cfg(test)]

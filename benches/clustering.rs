@@ -1,0 +1,3 @@
+//! Benchmark of clustering: being written.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! Benchmark of tagging: being written.
+
+fn main() {}
