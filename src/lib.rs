@@ -8,6 +8,7 @@
 pub mod app;
 pub mod charset;
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod fetch;
 pub mod identity;
@@ -16,3 +17,4 @@ pub mod normalize;
 pub mod parse;
 pub mod query;
 pub mod store;
+pub mod tag;

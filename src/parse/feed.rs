@@ -185,6 +185,36 @@ fn explain(error: ParseFeedError, text: &str) -> ParseError {
     }
 }
 
+/// How many leading bytes are looked at to recognise an HTML page.
+const HTML_SNIFF_WINDOW: usize = 1024;
+
+fn looks_like_html(text: &str) -> bool {
+    let end = text.floor_char_boundary(HTML_SNIFF_WINDOW);
+    let head = text[..end].to_ascii_lowercase();
+    head.contains("<!doctype html") || head.contains("<html")
+}
+
+/// Re-read the text with a strict XML tokenizer to say where it breaks: feed-rs does not.
+fn xml_error_at(text: &str) -> Option<(usize, String)> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => return None,
+            Ok(_) => {}
+            Err(e) => {
+                let position = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
+                let offset = position.min(text.len());
+                let line = text.as_bytes()[..offset]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count()
+                    + 1;
+                return Some((line, e.to_string()));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,35 +271,5 @@ mod tests {
         assert_eq!(item.guid, None);
         assert_eq!(item.published, None);
         assert_eq!(item.url.as_deref(), Some("https://e.org/a"));
-    }
-}
-
-/// How many leading bytes are looked at to recognise an HTML page.
-const HTML_SNIFF_WINDOW: usize = 1024;
-
-fn looks_like_html(text: &str) -> bool {
-    let end = text.floor_char_boundary(HTML_SNIFF_WINDOW);
-    let head = text[..end].to_ascii_lowercase();
-    head.contains("<!doctype html") || head.contains("<html")
-}
-
-/// Re-read the text with a strict XML tokenizer to say where it breaks: feed-rs does not.
-fn xml_error_at(text: &str) -> Option<(usize, String)> {
-    let mut reader = quick_xml::Reader::from_str(text);
-    loop {
-        match reader.read_event() {
-            Ok(quick_xml::events::Event::Eof) => return None,
-            Ok(_) => {}
-            Err(e) => {
-                let position = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
-                let offset = position.min(text.len());
-                let line = text.as_bytes()[..offset]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count()
-                    + 1;
-                return Some((line, e.to_string()));
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 //! SQLite: the schema (migrations, one .sql file a step) and every SQL statement of veille.
 //! Nothing above this module writes SQL; nothing here fetches, parses or prints.
 
+mod cluster;
 mod read;
 mod write;
 
@@ -13,7 +14,10 @@ use std::path::Path;
 use std::time::Duration;
 
 /// The schema steps, in order; `PRAGMA user_version` records how many were applied.
-pub const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_stories.sql"),
+];
 
 /// How long a statement waits for another process's write lock before failing.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);

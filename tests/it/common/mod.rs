@@ -2,8 +2,6 @@
 //! in it, and readers of its output. The HTTP server lives in `server`, generated bodies in `feeds`.
 //! Nothing here knows how veille works inside: only its command line, files and outputs.
 
-#![allow(dead_code)]
-
 pub mod feeds;
 mod selftest;
 pub mod server;
@@ -11,6 +9,7 @@ pub mod server;
 pub use server::{Reply, Route, Server};
 
 use assert_cmd::Command;
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -64,12 +63,7 @@ impl Workspace {
 
     /// Rewrite `feeds.toml` (sources and settings as in `new`).
     pub fn write_config(&self, sources: &[(&str, &str)], settings: &[&str]) {
-        self.write_raw(&config_text(sources, settings, ""));
-    }
-
-    /// Rewrite `feeds.toml` with `extra` appended (more `[[source]]` tables, topics…).
-    pub fn write_config_with(&self, sources: &[(&str, &str)], settings: &[&str], extra: &str) {
-        self.write_raw(&config_text(sources, settings, extra));
+        self.write_raw(&config_text(sources, settings));
     }
 
     /// Write `feeds.toml` exactly as given.
@@ -87,7 +81,7 @@ pub fn fixture(path: &str) -> Vec<u8> {
 }
 
 /// The text of a `feeds.toml`.
-pub fn config_text(sources: &[(&str, &str)], settings: &[&str], extra: &str) -> String {
+pub fn config_text(sources: &[(&str, &str)], settings: &[&str]) -> String {
     let key = |line: &str| line.split('=').next().unwrap_or("").trim().to_string();
     let mut text = String::from("[settings]\n");
     for line in DEFAULT_SETTINGS {
@@ -105,7 +99,6 @@ pub fn config_text(sources: &[(&str, &str)], settings: &[&str], extra: &str) -> 
             "\n[[source]]\nname = \"{name}\"\nurl = \"{url}\"\n"
         ));
     }
-    text.push_str(extra);
     text
 }
 
@@ -152,14 +145,6 @@ pub struct Run {
 }
 
 impl Run {
-    /// The `error: NAME: MESSAGE` lines of stderr.
-    pub fn error_lines(&self) -> Vec<&str> {
-        self.stderr
-            .lines()
-            .filter(|l| l.starts_with("error: "))
-            .collect()
-    }
-
     /// The error line naming `source`, if any.
     pub fn error_for(&self, source: &str) -> Option<&str> {
         let prefix = format!("error: {source}: ");
@@ -258,6 +243,33 @@ pub fn fetch_ok(ws: &Workspace) -> Run {
     let run = fetch(ws, &[]);
     assert_eq!(run.code, 0, "fetch should succeed\n{run}");
     run
+}
+
+/// One workspace, one source served from `fixtures/`, fetched once successfully.
+pub fn fetch_fixture(name: &str, path: &str) -> (Server, Workspace, Vec<Value>) {
+    let server = Server::start();
+    let ws = Workspace::new(&[(name, &server.url(path))], &[]);
+    fetch_ok(&ws);
+    let articles = all_articles(&ws);
+    (server, ws, articles)
+}
+
+/// The instant an RFC 3339 field holds; it must be UTC written with `Z`.
+pub fn utc(field: &Value) -> DateTime<Utc> {
+    let text = field
+        .as_str()
+        .unwrap_or_else(|| panic!("expected an RFC 3339 string, got {field}"));
+    assert!(text.ends_with('Z'), "{text} should be UTC written with Z");
+    DateTime::parse_from_rfc3339(text)
+        .unwrap_or_else(|e| panic!("{text} is not RFC 3339: {e}"))
+        .with_timezone(&Utc)
+}
+
+/// The instant a test writes in RFC 3339.
+pub fn at(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .expect("a valid instant in the test")
+        .with_timezone(&Utc)
 }
 
 /// `veille search <args> --format json`, which must succeed, as its array.

@@ -112,11 +112,6 @@ impl Reply {
         self.headers.push((name.into(), value.into()));
         self
     }
-
-    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Reply {
-        self.body = body.into();
-        self
-    }
 }
 
 type Generator = dyn Fn(&Request) -> Reply + Send + Sync;

@@ -1,0 +1,1 @@
+//! Story clustering: being written.

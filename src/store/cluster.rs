@@ -1,0 +1,1 @@
+//! SQL of story clustering: being written.

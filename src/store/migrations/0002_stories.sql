@@ -1,0 +1,1 @@
+-- Story clustering index: being written.

@@ -1,0 +1,1 @@
+//! Topic tagging: being written.
