@@ -35,7 +35,7 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Decoded {
-            text: Cow::Borrowed(text),
+            text: demoronize(text),
             encoding: UTF_8,
         };
     }
@@ -46,6 +46,30 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
     let encoding = declared.unwrap_or(WINDOWS_1252);
     let (text, _) = encoding.decode_without_bom_handling(bytes);
     Decoded { text, encoding }
+}
+
+/// C1 control characters (U+0080–U+009F) in UTF-8 text are Windows-1252 punctuation that was
+/// converted as if it were ISO-8859-1 (`\u{92}` for ’): give them their intended characters.
+fn demoronize(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
+        return Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(c1_as_windows_1252)
+        .collect::<String>()
+        .into()
+}
+
+/// A C1 control character as the Windows-1252 character of the same byte; any other unchanged.
+pub fn c1_as_windows_1252(c: char) -> char {
+    match u8::try_from(u32::from(c)) {
+        Ok(byte @ 0x80..=0x9f) => {
+            let single = [byte];
+            let (decoded, _) = WINDOWS_1252.decode_without_bom_handling(&single);
+            decoded.chars().next().unwrap_or(c)
+        }
+        _ => c,
+    }
 }
 
 /// The encoding named by an XML declaration (`encoding="…"`) or an HTML `<meta charset>` /
@@ -120,6 +144,14 @@ mod tests {
         let mut bytes = vec![0xEF, 0xBB, 0xBF];
         bytes.extend_from_slice("<rss>é</rss>".as_bytes());
         assert_eq!(decode(&bytes, Some("iso-8859-1")).text, "<rss>é</rss>");
+    }
+
+    #[test]
+    fn c1_controls_become_windows_1252_punctuation() {
+        assert_eq!(
+            decode("don\u{92}t \u{93}x\u{94}".as_bytes(), None).text,
+            "don’t “x”"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod charset;
 pub mod cli;
 pub mod cluster;
 pub mod config;
+pub mod dates;
 pub mod fetch;
 pub mod identity;
 pub mod model;

@@ -215,7 +215,8 @@ impl TextWriter {
     }
 
     fn text(&mut self, s: &str) {
-        for c in s.chars() {
+        // `&#146;` in XML is U+0092: Windows-1252 punctuation written as a C1 control.
+        for c in s.chars().map(crate::charset::c1_as_windows_1252) {
             if c.is_whitespace() {
                 self.gap(Gap::Space);
             } else if !c.is_control() {

@@ -5,6 +5,7 @@
 
 use super::repair::repair_xml;
 use crate::charset;
+use crate::dates::parse_feed_date;
 use crate::model::{ArticleDraft, ParsedFeed};
 use crate::normalize::{canonical_url, html_to_line, html_to_text, summarize, SUMMARY_MAX_CHARS};
 use feed_rs::model::{Entry, Link};
@@ -44,14 +45,26 @@ pub fn parse_feed(
         .base_uri(Some(base.as_str()))
         // An empty id tells us the source gave none; feed-rs would otherwise invent a random one.
         .id_generator(|_, _, _| String::new())
+        .timestamp_parser(parse_feed_date)
         .build();
+    let retry = |fixed: &str| {
+        parser
+            .parse(fixed.as_bytes())
+            .map_err(|e| explain(e, &text))
+    };
     let feed = match parser.parse(text.as_bytes()) {
+        // RSS 0.90 is RSS 1.0 under another namespace: feed-rs finds no item in it.
+        Ok(feed) if feed.entries.is_empty() && text.contains(RSS090_NAMESPACE) => {
+            retry(&text.replace(RSS090_NAMESPACE, RSS1_NAMESPACE))?
+        }
         Ok(feed) => feed,
         // feed-rs only knows RSS versions 0.91, 0.92 and 2.0: read any other `<rss>` as 2.0.
         Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)) if has_rss_root(&text) => {
-            parser
-                .parse(as_rss2(&text).as_bytes())
-                .map_err(|e| explain(e, &text))?
+            retry(&as_rss2(&text))?
+        }
+        // feed-rs refuses a whole feed over one text construct of an unknown type.
+        Err(ParseFeedError::ParseError(ParseErrorKind::UnknownMimeType(_))) => {
+            retry(&with_text_types(&text))?
         }
         Err(e) => return Err(explain(e, &text)),
     };
@@ -76,6 +89,43 @@ pub fn parse_feed(
         site_url,
         items,
     })
+}
+
+const RSS090_NAMESPACE: &str = "http://my.netscape.com/rdf/simple/0.9/";
+const RSS1_NAMESPACE: &str = "http://purl.org/rss/1.0/";
+
+/// Atom text constructs with a `type` feed-rs refuses, made readable: a base64 document (RFC 4287
+/// §3.1.1.3) is decoded as HTML; any other type (`text/plain`, empty…) is read as plain text, so
+/// one odd element never costs the whole feed.
+fn with_text_types(text: &str) -> String {
+    use base64::Engine;
+    static TYPED: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let typed = TYPED.get_or_init(|| {
+        regex::Regex::new(r#"(<(?:[a-z]+:)?(?:title|subtitle|summary|rights)\b[^>]*?\btype\s*=\s*)("[^"]*"|'[^']*')([^>]*>)([^<]*)<"#)
+            .expect("valid regex")
+    });
+    typed
+        .replace_all(text, |caps: &regex::Captures| {
+            let value = caps[2].trim_matches(['"', '\'']);
+            if matches!(value, "text" | "html" | "xhtml" | "text/html") {
+                return caps[0].to_string();
+            }
+            let (start, end, content) = (&caps[1], &caps[3], &caps[4]);
+            let compact: String = content.split_whitespace().collect();
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(compact.as_bytes())
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .filter(|_| !value.starts_with("text/"));
+            match decoded {
+                Some(html) => {
+                    let escaped = html.replace('&', "&amp;").replace('<', "&lt;");
+                    format!("{start}\"html\"{end}{escaped}<")
+                }
+                None => format!("{start}\"text\"{end}{content}<"),
+            }
+        })
+        .into_owned()
 }
 
 fn has_rss_root(text: &str) -> bool {
@@ -137,11 +187,7 @@ fn draft(entry: Entry, base: &Url) -> ArticleDraft {
         .map(|t| html_to_line(&t.content))
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| summarize(&text, TITLE_FALLBACK_CHARS));
-    let author = entry
-        .authors
-        .iter()
-        .map(|p| html_to_line(&p.name))
-        .find(|name| !name.is_empty());
+    let author = entry.authors.iter().find_map(person_name);
     ArticleDraft {
         guid,
         url,
@@ -150,6 +196,25 @@ fn draft(entry: Entry, base: &Url) -> ArticleDraft {
         published: entry.published.or(entry.updated),
         summary: summarize(&summary, SUMMARY_MAX_CHARS),
         text,
+    }
+}
+
+/// A person's name. RSS `<author>` holds "email (Name)" or a bare name; feed-rs puts it in
+/// `email` and names the person after the element.
+fn person_name(person: &feed_rs::model::Person) -> Option<String> {
+    let name = html_to_line(&person.name);
+    let from_email = || {
+        let email = html_to_line(person.email.as_deref()?);
+        let inner = email
+            .split_once('(')
+            .and_then(|(_, rest)| rest.rsplit_once(')'))
+            .map(|(inner, _)| inner.trim().to_string());
+        inner.or(Some(email)).filter(|n| !n.is_empty())
+    };
+    if name.is_empty() || (name == "author" && person.email.is_some()) {
+        from_email()
+    } else {
+        Some(name)
     }
 }
 
@@ -252,7 +317,7 @@ mod tests {
     #[test]
     fn an_html_page_is_not_a_feed() {
         let err = parse_feed(
-            b"<!DOCTYPE html><html><body>hi</body></html>",
+            b"<!DOCTYPE html><html><head><link rel=stylesheet></head><body>hi</body></html>",
             None,
             &base(),
         )
@@ -271,5 +336,29 @@ mod tests {
         assert_eq!(item.guid, None);
         assert_eq!(item.published, None);
         assert_eq!(item.url.as_deref(), Some("https://e.org/a"));
+    }
+
+    #[test]
+    fn rss090_items_are_read() {
+        let feed = r#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://my.netscape.com/rdf/simple/0.9/"><channel><title>heise</title><link>https://heise.de/</link></channel><item><title>Eins</title><link>https://heise.de/1</link></item></rdf:RDF>"#;
+        let parsed = parse_feed(feed.as_bytes(), None, &base()).unwrap();
+        assert_eq!(parsed.items.len(), 1);
+        assert_eq!(parsed.items[0].title, "Eins");
+    }
+
+    #[test]
+    fn rss_author_gives_the_name() {
+        let feed = "<rss version=\"2.0\"><channel><title>T</title><item><title>A</title><link>https://e.org/a</link><author>marc@gsm.fr (Marc Jacob)</author></item><item><title>B</title><link>https://e.org/b</link><author>Peter Baker</author></item></channel></rss>";
+        let items = parse_feed(feed.as_bytes(), None, &base()).unwrap().items;
+        assert_eq!(items[0].author.as_deref(), Some("Marc Jacob"));
+        assert_eq!(items[1].author.as_deref(), Some("Peter Baker"));
+    }
+
+    #[test]
+    fn odd_atom_text_types_do_not_cost_the_feed() {
+        let feed = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title type="text/plain">Flux</title><entry><id>1</id><title type="application/octet-stream">RXhhbXBsZSA8Yj5BdG9tPC9iPg==</title></entry></feed>"#;
+        let parsed = parse_feed(feed.as_bytes(), None, &base()).unwrap();
+        assert_eq!(parsed.title.as_deref(), Some("Flux"));
+        assert_eq!(parsed.items[0].title, "Example Atom");
     }
 }
