@@ -36,6 +36,10 @@ pub enum Command {
     Show(ShowArgs),
     /// Every configured source with its health
     Sources(SourcesArgs),
+    /// Topics with their labels and article counts
+    Tags(TagsArgs),
+    /// Re-apply the current topic rules to every stored article
+    Retag,
     /// Validate the configuration without fetching anything
     Check,
 }
@@ -48,6 +52,9 @@ pub struct FetchArgs {
     /// Requests in flight overall (overrides the settings)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: Option<u16>,
+    /// How long to wait for another fetch of the same database to finish
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub wait: std::time::Duration,
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +107,12 @@ pub enum ShowFormat {
 
 #[derive(Debug, Args)]
 pub struct SourcesArgs {
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TagsArgs {
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
 }

@@ -21,6 +21,14 @@ pub struct ArticleDraft {
     pub text: String,
 }
 
+/// A draft ready to be stored, with what the pure stages computed for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub draft: ArticleDraft,
+    /// Topics and their reasons, from the tagging stage.
+    pub tags: Vec<crate::tag::Tag>,
+}
+
 /// A parsed feed: its own metadata and its items, in document order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParsedFeed {

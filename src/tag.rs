@@ -1,1 +1,734 @@
-//! Topic tagging: being written.
+//! Topic tagging: the `[[topic]]` rules compiled once, then applied to an article's title and
+//! plain text → tags, each with the reasons that explain it. Pure: no I/O, no clock. It never sees
+//! HTML, so a word in a page's comments or sidebar cannot count: the caller passes extracted text.
+//!
+//! How the rules read a text (the contract `feeds.toml` users write against):
+//! - Title and text are folded ([`crate::normalize::fold`]: lower case, no accents, œ → oe,
+//!   typographic apostrophes and quotes made ASCII), then cut into *words*: runs of letters and
+//!   digits. Everything else (spaces, line breaks, punctuation, apostrophes) only separates words.
+//! - A **keyword** is cut the same way and matches the same run of whole words: `souverainete`
+//!   matches « Souveraineté », `open source` matches « open-source » and « l'open\nsource »,
+//!   `OW2` matches « d’OW2 » (the word after an elision) but not « OW23 ». A trailing `*` makes the
+//!   last word a prefix: `souverain*` matches « souveraines », `cloud` never matches « cloudflare ».
+//!   Within one topic a match inside a longer match of the same topic does not count again
+//!   (« cloud de confiance » is not also « cloud »), so one mention is one point.
+//! - A **pattern** is a regular expression, always case-insensitive, run on the folded text with
+//!   its whitespace runs made one space and its punctuation kept (`version \d+\.\d+` works). Its
+//!   non-ASCII characters are folded as the text is (write `publiée` or `publiee`), its ASCII is
+//!   left alone so escapes keep their meaning.
+//! - An **exclude** term is written and matched as a keyword; one found anywhere vetoes the topic.
+//! - The score of a topic sums, for each of its keywords and patterns, [`TITLE_WEIGHT`] when it is
+//!   found in the title and one point per occurrence in the body up to [`BODY_CAP`]. The topic is
+//!   given when the score reaches its `min_score` and nothing vetoes it.
+//! - The tags of the source (`tags = […]` of `[[source]]`) are always given, whatever the score
+//!   or the vetoes, with a reason of place [`Place::Source`].
+
+use crate::model::Topic;
+use crate::normalize::fold;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use std::cmp::Reverse;
+use std::collections::HashMap;
+
+/// What a term found in the title adds to the score, however often it appears there: a title
+/// names what the article is about.
+pub const TITLE_WEIGHT: u32 = 3;
+/// At most this many occurrences of one term in the body count, one point each, so a word
+/// repeated ten times does not outweigh three different ones.
+pub const BODY_CAP: u32 = 3;
+
+/// The topic rules of a configuration, compiled once and applied to many articles.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    topics: Vec<TopicRule>,
+    /// Every keyword, pattern and exclude, topic after topic, each in configuration order.
+    terms: Vec<Term>,
+    /// One automaton over the word form of every keyword and exclude of every topic.
+    words: Option<AhoCorasick>,
+    /// Automaton pattern id → the terms that share that word form.
+    word_terms: Vec<Vec<usize>>,
+    /// Every pattern of every topic, to learn in one pass which ones can match.
+    pattern_set: RegexSet,
+    /// Index in `pattern_set` → (the pattern alone, its term), to count its matches.
+    patterns: Vec<(Regex, usize)>,
+    by_name: HashMap<String, usize>,
+}
+
+#[derive(Debug, Clone)]
+struct TopicRule {
+    name: String,
+    min_score: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Keyword,
+    Pattern,
+    Exclude,
+}
+
+#[derive(Debug, Clone)]
+struct Term {
+    topic: usize,
+    role: Role,
+    /// As configured: what a reason shows.
+    text: String,
+}
+
+/// A topic given to an article, with its score and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Tag {
+    pub topic: String,
+    pub score: u32,
+    pub reasons: Vec<Reason>,
+}
+
+/// One configured term found in one place of the article.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Reason {
+    /// The keyword or pattern as configured; for [`Place::Source`], the source's tag.
+    pub term: String,
+    pub place: Place,
+    /// Occurrences found (all of them: the score caps them, the reason does not).
+    pub count: u32,
+}
+
+/// Where a reason was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Place {
+    Title,
+    Body,
+    /// The article's source gives this tag to all its articles.
+    Source,
+}
+
+impl Place {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Place::Title => "title",
+            Place::Body => "body",
+            Place::Source => "source",
+        }
+    }
+}
+
+/// How one topic fared on one article, given or not: what `tag` decides on, and what explains a
+/// near miss.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Assessment {
+    pub topic: String,
+    pub score: u32,
+    pub min_score: u32,
+    /// Keywords and patterns found, by term in configuration order, title before body.
+    pub reasons: Vec<Reason>,
+    /// Exclude terms found: any one vetoes the topic.
+    pub vetoes: Vec<Reason>,
+}
+
+impl Assessment {
+    /// Whether the rules give the topic (source tags aside).
+    pub fn given(&self) -> bool {
+        self.vetoes.is_empty() && self.score >= self.min_score
+    }
+}
+
+/// One match of a term in one place; `start..end` locate keyword matches in the word form.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    term: usize,
+    place: Place,
+    start: usize,
+    end: usize,
+}
+
+impl Rules {
+    /// Compile every topic: one automaton for all keywords and excludes of all topics, one
+    /// regex set for all patterns. Fails on a term with no letter or digit to match, or on a
+    /// pattern that does not compile, naming the topic and the term.
+    pub fn compile(topics: &[Topic]) -> Result<Rules, String> {
+        let mut rules_topics = Vec::with_capacity(topics.len());
+        let mut terms = Vec::new();
+        let mut word_forms: Vec<String> = Vec::new();
+        let mut word_terms: Vec<Vec<usize>> = Vec::new();
+        let mut form_index: HashMap<String, usize> = HashMap::new();
+        let mut pattern_sources = Vec::new();
+        let mut patterns = Vec::new();
+        let mut by_name = HashMap::new();
+
+        for (t, topic) in topics.iter().enumerate() {
+            rules_topics.push(TopicRule {
+                name: topic.name.clone(),
+                min_score: topic.min_score,
+            });
+            by_name.entry(topic.name.clone()).or_insert(t);
+            // Two spellings of one term in one topic (« Souveraineté », « souverainete ») are
+            // one term: it must not score twice.
+            let mut seen_in_topic: HashMap<(String, bool), ()> = HashMap::new();
+            let keyed = topic
+                .keywords
+                .iter()
+                .map(|k| (k, Role::Keyword))
+                .chain(topic.exclude.iter().map(|k| (k, Role::Exclude)));
+            let mut word_entries = Vec::new();
+            for (keyword, role) in keyed {
+                let form = word_form(keyword).ok_or_else(|| {
+                    format!(
+                        "topic `{}`: `{keyword}` has no letter or digit to match",
+                        topic.name
+                    )
+                })?;
+                let exclude = role == Role::Exclude;
+                if seen_in_topic.insert((form.clone(), exclude), ()).is_none() {
+                    word_entries.push((keyword, role, form));
+                }
+            }
+            // Term ids: keywords, then patterns, then excludes, so that reasons come out in the
+            // order the topic is written.
+            let (keywords, excludes): (Vec<_>, Vec<_>) = word_entries
+                .into_iter()
+                .partition(|(_, role, _)| *role == Role::Keyword);
+            for (keyword, role, form) in keywords {
+                let id = push_term(&mut terms, t, role, keyword);
+                let slot = *form_index.entry(form.clone()).or_insert_with(|| {
+                    word_forms.push(form);
+                    word_terms.push(Vec::new());
+                    word_terms.len() - 1
+                });
+                word_terms[slot].push(id);
+            }
+            for pattern in &topic.patterns {
+                let folded = fold_pattern(pattern);
+                let regex = RegexBuilder::new(&folded)
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| {
+                        let detail = e.to_string().lines().last().unwrap_or_default().to_string();
+                        format!("topic `{}`: pattern `{pattern}`: {detail}", topic.name)
+                    })?;
+                let id = push_term(&mut terms, t, Role::Pattern, pattern);
+                pattern_sources.push(folded);
+                patterns.push((regex, id));
+            }
+            for (keyword, role, form) in excludes {
+                let id = push_term(&mut terms, t, role, keyword);
+                let slot = *form_index.entry(form.clone()).or_insert_with(|| {
+                    word_forms.push(form);
+                    word_terms.push(Vec::new());
+                    word_terms.len() - 1
+                });
+                word_terms[slot].push(id);
+            }
+        }
+
+        let words = if word_forms.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&word_forms)
+                    .or_else(|_| {
+                        // A DFA too big for its limits: the contiguous NFA is slower, not wrong.
+                        AhoCorasick::builder()
+                            .match_kind(MatchKind::Standard)
+                            .build(&word_forms)
+                    })
+                    .map_err(|e| format!("the topic keywords are too many to compile: {e}"))?,
+            )
+        };
+        let pattern_set = RegexSetBuilder::new(&pattern_sources)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| format!("the topic patterns are too many to compile together: {e}"))?;
+        Ok(Rules {
+            topics: rules_topics,
+            terms,
+            words,
+            word_terms,
+            pattern_set,
+            patterns,
+            by_name,
+        })
+    }
+
+    /// The tags of one article, in the topic order of the configuration, then the source's tags
+    /// that name no configured topic. `title` and `text` are plain text; every `source_tags`
+    /// entry is given, with a reason of place [`Place::Source`].
+    pub fn tag(&self, title: &str, text: &str, source_tags: &[String]) -> Vec<Tag> {
+        // Each topic the rules found something for, with whether they give it.
+        let mut slots: Vec<Option<(Tag, bool)>> = vec![None; self.topics.len()];
+        for assessment in self.assess(title, text) {
+            let given = assessment.given();
+            let t = self.by_name[&assessment.topic];
+            let tag = Tag {
+                topic: assessment.topic,
+                score: assessment.score,
+                reasons: assessment.reasons,
+            };
+            slots[t] = Some((tag, given));
+        }
+        let mut extra: Vec<Tag> = Vec::new();
+        for name in source_tags.iter().filter(|n| !n.trim().is_empty()) {
+            let reason = Reason {
+                term: name.clone(),
+                place: Place::Source,
+                count: 1,
+            };
+            let tag = match self.by_name.get(name.as_str()) {
+                Some(&t) => {
+                    let (tag, given) = slots[t].get_or_insert_with(|| (empty_tag(name), false));
+                    *given = true;
+                    tag
+                }
+                None => match extra.iter().position(|tag| &tag.topic == name) {
+                    Some(i) => &mut extra[i],
+                    None => {
+                        extra.push(empty_tag(name));
+                        extra.last_mut().expect("just pushed")
+                    }
+                },
+            };
+            if !tag.reasons.iter().any(|r| r.place == Place::Source) {
+                tag.reasons.push(reason);
+            }
+        }
+        slots
+            .into_iter()
+            .flatten()
+            .filter_map(|(tag, given)| given.then_some(tag))
+            .chain(extra)
+            .collect()
+    }
+
+    /// Every topic with at least one term found in the article, given or not, in configuration
+    /// order: the material of [`Rules::tag`], and the explanation of a near miss.
+    pub fn assess(&self, title: &str, text: &str) -> Vec<Assessment> {
+        let mut hits = Vec::new();
+        for (place, field) in [(Place::Title, title), (Place::Body, text)] {
+            let folded = fold_text(field);
+            self.find_words(&folded, place, &mut hits);
+            self.find_patterns(&folded, place, &mut hits);
+        }
+        let counts = self.count(hits);
+
+        let mut assessments: Vec<Assessment> = Vec::new();
+        let mut current: Option<(usize, Assessment)> = None;
+        for (term_id, place, count) in counts {
+            let term = &self.terms[term_id];
+            if current.as_ref().is_none_or(|(t, _)| *t != term.topic) {
+                assessments.extend(current.take().map(|(_, a)| a));
+                let topic = &self.topics[term.topic];
+                current = Some((
+                    term.topic,
+                    Assessment {
+                        topic: topic.name.clone(),
+                        score: 0,
+                        min_score: topic.min_score,
+                        reasons: Vec::new(),
+                        vetoes: Vec::new(),
+                    },
+                ));
+            }
+            let Some((_, assessment)) = current.as_mut() else {
+                continue;
+            };
+            let reason = Reason {
+                term: term.text.clone(),
+                place,
+                count,
+            };
+            if term.role == Role::Exclude {
+                assessment.vetoes.push(reason);
+                continue;
+            }
+            let points = match place {
+                Place::Title => TITLE_WEIGHT,
+                _ => count.min(BODY_CAP),
+            };
+            assessment.score = assessment.score.saturating_add(points);
+            assessment.reasons.push(reason);
+        }
+        assessments.extend(current.map(|(_, a)| a));
+        assessments
+    }
+
+    fn find_words(&self, folded: &str, place: Place, hits: &mut Vec<Hit>) {
+        let Some(automaton) = &self.words else {
+            return;
+        };
+        let words = words_of(folded);
+        for m in automaton.find_overlapping_iter(&words) {
+            for &term in &self.word_terms[m.pattern().as_usize()] {
+                hits.push(Hit {
+                    term,
+                    place,
+                    start: m.start(),
+                    end: m.end(),
+                });
+            }
+        }
+    }
+
+    fn find_patterns(&self, folded: &str, place: Place, hits: &mut Vec<Hit>) {
+        if self.patterns.is_empty() {
+            return;
+        }
+        for i in self.pattern_set.matches(folded).iter() {
+            let (regex, term) = &self.patterns[i];
+            for m in regex.find_iter(folded) {
+                hits.push(Hit {
+                    term: *term,
+                    place,
+                    start: m.start(),
+                    end: m.end(),
+                });
+            }
+        }
+    }
+
+    /// Occurrences by (term, place), sorted by term then place, once the keyword matches nested
+    /// in a longer match of the same topic and place are dropped.
+    fn count(&self, mut hits: Vec<Hit>) -> Vec<(usize, Place, u32)> {
+        let terms = &self.terms;
+        hits.sort_unstable_by_key(|h| {
+            let term = &terms[h.term];
+            (
+                term.topic,
+                h.place,
+                term.role != Role::Keyword,
+                h.start,
+                Reverse(h.end),
+                h.term,
+            )
+        });
+        let mut kept: Vec<(usize, Place)> = Vec::with_capacity(hits.len());
+        let mut group = None;
+        let mut reach = 0;
+        for hit in &hits {
+            let term = &terms[hit.term];
+            if term.role == Role::Keyword {
+                if group != Some((term.topic, hit.place)) {
+                    group = Some((term.topic, hit.place));
+                    reach = 0;
+                }
+                // Sorted by start, longest first: a match ending within the reach of an earlier
+                // one lies inside it.
+                if hit.end <= reach {
+                    continue;
+                }
+                reach = hit.end;
+            }
+            kept.push((hit.term, hit.place));
+        }
+        kept.sort_unstable();
+        let mut counts: Vec<(usize, Place, u32)> = Vec::new();
+        for (term, place) in kept {
+            match counts.last_mut() {
+                Some((t, p, n)) if *t == term && *p == place => *n = n.saturating_add(1),
+                _ => counts.push((term, place, 1)),
+            }
+        }
+        counts
+    }
+}
+
+fn empty_tag(topic: &str) -> Tag {
+    Tag {
+        topic: topic.to_string(),
+        score: 0,
+        reasons: Vec::new(),
+    }
+}
+
+fn push_term(terms: &mut Vec<Term>, topic: usize, role: Role, text: &str) -> usize {
+    terms.push(Term {
+        topic,
+        role,
+        text: text.to_string(),
+    });
+    terms.len() - 1
+}
+
+/// The folded text with every whitespace run made one space: what patterns see, and what the
+/// word form is cut from.
+fn fold_text(text: &str) -> String {
+    let folded = fold(text);
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        if c.is_whitespace() {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Words of folded text, each between single spaces (a leading and a trailing one included), so
+/// that ` ow2 ` is a whole word and ` souverain` a word prefix.
+fn words_of(folded: &str) -> String {
+    let mut out = String::with_capacity(folded.len() + 2);
+    out.push(' ');
+    for c in folded.chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    if !out.ends_with(' ') {
+        out.push(' ');
+    }
+    out
+}
+
+/// A keyword as the automaton looks for it in [`words_of`]: ` cloud de confiance ` for a
+/// phrase, ` souverain` for `souverain*`. `None` when nothing is left to match.
+fn word_form(keyword: &str) -> Option<String> {
+    let trimmed = keyword.trim();
+    let (stem, prefix) = match trimmed.strip_suffix('*') {
+        Some(stem) => (stem, true),
+        None => (trimmed, false),
+    };
+    let mut form = words_of(&fold(stem));
+    if form.trim().is_empty() {
+        return None;
+    }
+    if prefix {
+        form.pop();
+    }
+    Some(form)
+}
+
+/// A pattern made to read folded text: its non-ASCII characters folded (« é » → « e », « ’ » →
+/// « ' »), its ASCII untouched so that `\D` or `\W` keep their meaning.
+fn fold_pattern(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut buf = [0u8; 4];
+    for c in pattern.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(&fold(c.encode_utf8(&mut buf)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topic(name: &str, keywords: &[&str], patterns: &[&str], exclude: &[&str]) -> Topic {
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        Topic {
+            name: name.into(),
+            label: name.into(),
+            keywords: strings(keywords),
+            patterns: strings(patterns),
+            exclude: strings(exclude),
+            min_score: 1,
+        }
+    }
+
+    fn rules(topics: &[Topic]) -> Rules {
+        Rules::compile(topics).unwrap()
+    }
+
+    /// The topic names given to a body-only text.
+    fn names(rules: &Rules, title: &str, text: &str) -> Vec<String> {
+        rules
+            .tag(title, text, &[])
+            .into_iter()
+            .map(|t| t.topic)
+            .collect()
+    }
+
+    fn given(keyword: &str, text: &str) -> bool {
+        let r = rules(&[topic("t", &[keyword], &[], &[])]);
+        !r.tag("", text, &[]).is_empty()
+    }
+
+    #[test]
+    fn case_and_accents_are_ignored_both_ways() {
+        assert!(given("souverainete", "La Souveraineté numérique"));
+        assert!(given("Souveraineté", "SOUVERAINETE"));
+        assert!(given("cœur", "le coeur du sujet"));
+        assert!(given("ÉTAT", "l’état"));
+    }
+
+    #[test]
+    fn phrases_cross_line_breaks_and_punctuation() {
+        assert!(given("cloud de confiance", "un cloud\nde\r\n  confiance"));
+        assert!(given("open source", "l'open-source, enfin"));
+        assert!(given("chasser en meute", "« chasser… en — meute »"));
+        assert!(given("Microsoft 365", "sortir de Microsoft\u{00A0}365."));
+        assert!(!given("cloud de confiance", "un cloud de la confiance"));
+    }
+
+    #[test]
+    fn elisions_with_straight_and_curly_apostrophes() {
+        assert!(given("OW2", "le consortium d'OW2"));
+        assert!(given("OW2", "le consortium d’OW2"));
+        assert!(given("open source", "l’open source"));
+        assert!(given("l'État", "l’État")); // a keyword may carry its own elision
+    }
+
+    #[test]
+    fn whole_words_unless_a_trailing_star() {
+        assert!(!given("OW2", "OW23 arrive"));
+        assert!(!given("OW2", "NOW2"));
+        assert!(!given("cloud", "Cloudflare tombe"));
+        assert!(given("cloud*", "Cloudflare tombe"));
+        assert!(given("souverain*", "des solutions souveraines"));
+        assert!(!given("souverain*", "insouverain"));
+        assert!(!given("hyperscal*", "les hyper-scalers")); // a hyphen separates words
+        assert!(given("cloud de conf*", "le cloud de confiance"));
+    }
+
+    #[test]
+    fn exclude_vetoes_the_topic() {
+        let r = rules(&[topic(
+            "sovereignty",
+            &["souverain*"],
+            &[],
+            &["fonds souverain*"],
+        )]);
+        assert!(names(&r, "", "Un fonds souverain investit").is_empty());
+        assert_eq!(names(&r, "", "Un cloud souverain"), ["sovereignty"]);
+        let a = r.assess("", "le fonds souverain");
+        assert!(!a[0].given());
+        assert_eq!(a[0].vetoes[0].term, "fonds souverain*");
+    }
+
+    #[test]
+    fn title_weighs_more_than_body_and_min_score_decides() {
+        let mut t = topic("releases", &["released"], &[], &[]);
+        t.min_score = TITLE_WEIGHT;
+        let r = rules(&[t]);
+        assert_eq!(names(&r, "GIMP 3.0 released", "Nothing here."), ["releases"]);
+        assert!(names(&r, "GIMP", "It was released.").is_empty());
+        assert!(names(&r, "GIMP", "released, released").is_empty());
+        assert_eq!(names(&r, "GIMP", "released released released"), ["releases"]);
+        // the body count is capped
+        let tags = r.tag("", &"released ".repeat(10), &[]);
+        assert_eq!(tags[0].score, BODY_CAP);
+        assert_eq!(tags[0].reasons[0].count, 10);
+    }
+
+    #[test]
+    fn a_nested_match_counts_once_within_a_topic() {
+        let r = rules(&[
+            topic("a", &["cloud", "cloud de confiance"], &[], &[]),
+            topic("b", &["cloud"], &[], &[]),
+        ]);
+        let tags = r.tag("", "Le cloud de confiance.", &[]);
+        assert_eq!(tags[0].score, 1);
+        assert_eq!(tags[0].reasons[0].term, "cloud de confiance");
+        assert_eq!(tags[1].reasons[0].term, "cloud"); // other topics still see it
+    }
+
+    #[test]
+    fn duplicate_spellings_of_a_keyword_score_once() {
+        let r = rules(&[topic("t", &["Souveraineté", "souverainete"], &[], &[])]);
+        let tags = r.tag("", "souveraineté", &[]);
+        assert_eq!(tags[0].score, 1);
+        assert_eq!(tags[0].reasons.len(), 1);
+    }
+
+    #[test]
+    fn patterns_read_folded_text() {
+        let r = rules(&[topic(
+            "releases",
+            &[],
+            &[r"version \d+(\.\d+)+ est disponible", r"publiée"],
+            &[],
+        )]);
+        let tags = r.tag("", "La Version 5.3\nest DISPONIBLE. Publiee hier.", &[]);
+        assert_eq!(tags[0].score, 2);
+        assert_eq!(tags[0].reasons[0].term, r"version \d+(\.\d+)+ est disponible");
+        assert_eq!(tags[0].reasons[1].term, "publiée");
+        assert!(names(&r, "", "la version 5 est prête").is_empty());
+    }
+
+    #[test]
+    fn source_tags_are_always_given() {
+        let mut t = topic("coalitions", &["CNLL"], &[], &["football"]);
+        t.min_score = 10;
+        let r = rules(&[t]);
+        let tags = r.tag(
+            "Match de football",
+            "Rien.",
+            &["local".into(), "coalitions".into(), "local".into()],
+        );
+        assert_eq!(tags.len(), 2);
+        assert_eq!(tags[0].topic, "coalitions");
+        assert_eq!(tags[0].reasons[0].place, Place::Source);
+        assert_eq!(tags[1].topic, "local");
+        assert_eq!(tags[1].reasons.len(), 1);
+        // with rule reasons too, the score below min_score
+        let tags = r.tag("Le CNLL", "", &["coalitions".into()]);
+        assert_eq!(tags[0].score, TITLE_WEIGHT);
+        assert_eq!(tags[0].reasons.len(), 2);
+    }
+
+    #[test]
+    fn reasons_name_term_place_and_count_in_config_order() {
+        let r = rules(&[
+            topic("sovereignty", &["SecNumCloud", "cloud de confiance"], &[], &[]),
+            topic("coalitions", &["OW2"], &[], &[]),
+        ]);
+        let tags = r.tag(
+            "Cloud de confiance : OW2 répond",
+            "La qualification SecNumCloud… le cloud de confiance, encore le cloud de confiance.",
+            &[],
+        );
+        let sov = &tags[0];
+        assert_eq!(sov.topic, "sovereignty");
+        let reasons: Vec<(&str, Place, u32)> = sov
+            .reasons
+            .iter()
+            .map(|r| (r.term.as_str(), r.place, r.count))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                ("SecNumCloud", Place::Body, 1),
+                ("cloud de confiance", Place::Title, 1),
+                ("cloud de confiance", Place::Body, 2),
+            ]
+        );
+        assert_eq!(sov.score, 1 + TITLE_WEIGHT + 2);
+        assert_eq!(tags[1].topic, "coalitions");
+        let json = serde_json::to_string(&tags[1].reasons[0]).unwrap();
+        assert_eq!(json, r#"{"term":"OW2","place":"title","count":1}"#);
+    }
+
+    #[test]
+    fn hostile_inputs_do_not_panic() {
+        let r = rules(&[
+            topic("a", &["cloud*", "OW2", "a b c"], &[r"\d+\.\d+", r"^$"], &["x"]),
+            topic("b", &["é"], &[], &[]),
+        ]);
+        let big = "OW2 cloud é 1.2 ".repeat(70_000);
+        assert!(big.len() > 1_000_000);
+        let tags = r.tag(&big, &big, &[]);
+        assert_eq!(tags.len(), 2);
+        for text in ["", " ", "…!?«»’'\"-—", "\u{0301}\u{0301}", "\0\u{FEFF}"] {
+            r.tag(text, text, &[]);
+        }
+        assert!(Rules::compile(&[]).unwrap().tag("x", "y", &[]).is_empty());
+    }
+
+    #[test]
+    fn compile_names_the_bad_term() {
+        let err = Rules::compile(&[topic("t", &["« … »"], &[], &[])]).unwrap_err();
+        assert!(err.contains("topic `t`") && err.contains("« … »"), "{err}");
+        let err = Rules::compile(&[topic("t", &[], &["("], &[])]).unwrap_err();
+        assert!(err.contains("pattern `(`"), "{err}");
+    }
+}

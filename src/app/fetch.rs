@@ -6,7 +6,8 @@ use super::{Context, Outcome, UsageError};
 use crate::cli::FetchArgs;
 use crate::fetch::{Fetched, Fetcher, Validators};
 use crate::identity;
-use crate::model::{ParsedFeed, Source, SourceKind};
+use crate::tag::Rules;
+use crate::model::{Prepared, Source, SourceKind};
 use crate::parse::feed::parse_feed;
 use crate::store::{Failure, Store, WriteCounts};
 use chrono::{DateTime, Utc};
@@ -20,7 +21,7 @@ use tokio::task::JoinSet;
 enum Fetch {
     NotModified,
     Parsed {
-        feed: ParsedFeed,
+        articles: Vec<Prepared>,
         validators: Validators,
         fallback_url: String,
     },
@@ -40,6 +41,7 @@ struct Totals {
 
 pub fn run(context: &Context, args: &FetchArgs) -> anyhow::Result<Outcome> {
     let sources = select(&context.config.sources, &args.sources)?;
+    let _lock = super::lock::acquire(&context.config.settings.database, args.wait)?;
     let mut store = context.open_store()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -90,6 +92,7 @@ async fn fetch_all(
 ) -> anyhow::Result<Totals> {
     let settings = &context.config.settings;
     let fetcher = Arc::new(Fetcher::new(settings)?);
+    let rules = Arc::new(Rules::compile(&context.config.topics).map_err(UsageError)?);
     let overall = Arc::new(Semaphore::new(settings.concurrency));
     let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let mut totals = Totals {
@@ -127,16 +130,16 @@ async fn fetch_all(
             .entry(host)
             .or_insert_with(|| Arc::new(Semaphore::new(settings.per_host)))
             .clone();
-        let (fetcher, overall) = (fetcher.clone(), overall.clone());
+        let (fetcher, overall, rules) = (fetcher.clone(), overall.clone(), rules.clone());
         let index = by_index.len();
-        let url = source.url.clone();
+        let (url, source_tags) = (source.url.clone(), source.tags.clone());
         by_index.push(source);
         tasks.spawn(async move {
             let started = Instant::now();
             // The host's turn first, so that a busy host never holds slots others could use.
             let _host = per_host.acquire_owned().await;
             let _slot = overall.acquire_owned().await;
-            let result = fetch_one(&fetcher, &url, &validators).await;
+            let result = fetch_one(&fetcher, &url, &validators, rules, source_tags).await;
             (index, result, started.elapsed())
         });
     }
@@ -148,8 +151,14 @@ async fn fetch_all(
     Ok(totals)
 }
 
-/// Fetch, then parse off the async workers: parsing is the CPU-heavy step.
-async fn fetch_one(fetcher: &Fetcher, url: &url::Url, validators: &Validators) -> Fetch {
+/// Fetch, then parse, set identities and tag off the async workers: the CPU-heavy steps.
+async fn fetch_one(
+    fetcher: &Fetcher,
+    url: &url::Url,
+    validators: &Validators,
+    rules: Arc<Rules>,
+    source_tags: Vec<String>,
+) -> Fetch {
     let body = match fetcher.get(url, validators, Utc::now()).await {
         Ok(Fetched::NotModified) => return Fetch::NotModified,
         Ok(Fetched::Body(body)) => body,
@@ -162,23 +171,32 @@ async fn fetch_one(fetcher: &Fetcher, url: &url::Url, validators: &Validators) -
     };
     let parsed = tokio::task::spawn_blocking(move || {
         let result = parse_feed(&body.bytes, body.content_type.as_deref(), &body.final_url);
-        (result, body.validators, body.final_url)
-    })
-    .await;
-    match parsed {
-        Ok((Ok(mut feed), validators, final_url)) => {
+        let prepared = result.map(|mut feed| {
             identity::assign(&mut feed.items);
             let fallback_url = feed
                 .site_url
                 .clone()
-                .unwrap_or_else(|| final_url.to_string());
-            Fetch::Parsed {
-                feed,
-                validators,
-                fallback_url,
-            }
-        }
-        Ok((Err(e), _, _)) => Fetch::Failed {
+                .unwrap_or_else(|| body.final_url.to_string());
+            let articles: Vec<Prepared> = feed
+                .items
+                .into_iter()
+                .map(|draft| Prepared {
+                    tags: rules.tag(&draft.title, &draft.text, &source_tags),
+                    draft,
+                })
+                .collect();
+            (articles, fallback_url)
+        });
+        (prepared, body.validators)
+    })
+    .await;
+    match parsed {
+        Ok((Ok((articles, fallback_url)), validators)) => Fetch::Parsed {
+            articles,
+            validators,
+            fallback_url,
+        },
+        Ok((Err(e), _)) => Fetch::Failed {
             message: e.to_string(),
             retry_after: None,
         },
@@ -204,15 +222,12 @@ fn record(
             .record_not_modified(source, now)
             .map(|()| (WriteCounts::default(), "not modified".to_string())),
         Fetch::Parsed {
-            feed,
+            articles,
             validators,
             fallback_url,
         } => store
-            .save_articles(source, &validators, &fallback_url, &feed.items, now)
-            .map(|counts| {
-                let items = feed.items.len();
-                (counts, format!("{items} items"))
-            }),
+            .save_articles(source, &validators, &fallback_url, &articles, now)
+            .map(|counts| (counts, format!("{} items", articles.len()))),
         Fetch::Failed {
             message,
             retry_after,

@@ -3,10 +3,12 @@
 
 mod check;
 mod fetch;
+mod lock;
 mod output;
 mod search;
 mod show;
 mod sources;
+mod tags;
 
 use crate::cli::{Cli, Command};
 use crate::config::{self, Config, ConfigError, Overrides};
@@ -62,6 +64,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Search(args) => search::run(&context, &args),
         Command::Show(args) => show::run(&context, &args),
         Command::Sources(args) => sources::run(&context, &args),
+        Command::Tags(args) => tags::run(&context, &args),
+        Command::Retag => tags::retag(&context),
         Command::Check => check::run(&context),
     }
 }

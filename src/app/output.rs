@@ -64,13 +64,19 @@ impl<'a> ArticleJson<'a> {
 
     /// The full form of `show`.
     pub fn full(row: &'a ArticleRow) -> Self {
+        // SPEC: topic → the matched terms; where they matched is in `show`'s text form.
         let reasons = row
             .tags
             .iter()
             .map(|(topic, reasons)| {
-                let terms =
-                    serde_json::from_str(reasons).unwrap_or(serde_json::Value::Array(vec![]));
-                (topic.clone(), terms)
+                let mut terms: Vec<serde_json::Value> = Vec::new();
+                for reason in stored_reasons(reasons) {
+                    let term = serde_json::Value::String(reason.term);
+                    if !terms.contains(&term) {
+                        terms.push(term);
+                    }
+                }
+                (topic.clone(), serde_json::Value::Array(terms))
             })
             .collect();
         ArticleJson {
@@ -79,6 +85,20 @@ impl<'a> ArticleJson<'a> {
             ..Self::new(row)
         }
     }
+}
+
+/// A tag's reason as stored (JSON written by the store from the tagging stage).
+#[derive(serde::Deserialize)]
+pub struct StoredReason {
+    pub term: String,
+    pub place: String,
+    #[serde(default)]
+    pub count: u32,
+}
+
+/// The reasons stored with a tag; unreadable JSON reads as none.
+pub fn stored_reasons(json: &str) -> Vec<StoredReason> {
+    serde_json::from_str(json).unwrap_or_default()
 }
 
 /// The width to fit: the terminal's, else `COLUMNS`, else a default.

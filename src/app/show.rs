@@ -1,6 +1,6 @@
 //! `veille show ID`: one article in full, its tags with their reasons, and its copies.
 
-use super::output::{local_date, ArticleJson};
+use super::output::{local_date, stored_reasons, ArticleJson};
 use super::{Context, Outcome};
 use crate::cli::{ShowArgs, ShowFormat};
 use anyhow::anyhow;
@@ -28,7 +28,14 @@ pub fn run(context: &Context, args: &ShowArgs) -> anyhow::Result<Outcome> {
                 writeln!(out, "Tags: none")?;
             }
             for (topic, reasons) in &row.tags {
-                writeln!(out, "Tag {topic}: {reasons}")?;
+                let why: Vec<String> = stored_reasons(reasons)
+                    .iter()
+                    .map(|r| match r.count {
+                        0 | 1 => format!("« {} » in {}", r.term, r.place),
+                        n => format!("« {} » in {} ×{n}", r.term, r.place),
+                    })
+                    .collect();
+                writeln!(out, "Tag {topic}: {}", why.join(", "))?;
             }
             for (id, source, url) in &row.duplicates {
                 writeln!(out, "Also reported by {source} (#{id}): {url}")?;

@@ -180,6 +180,15 @@ impl Store {
         Ok(())
     }
 
+    /// How many articles carry each topic.
+    pub fn tag_counts(&self) -> rusqlite::Result<Vec<(String, i64)>> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT topic, count(*) FROM article_tags GROUP BY topic ORDER BY topic")?;
+        let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect()
+    }
+
     /// The stored health of the source named `name`.
     pub fn source_health(&self, name: &str) -> rusqlite::Result<SourceHealth> {
         let articles: i64 = self.conn.query_row(

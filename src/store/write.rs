@@ -3,7 +3,8 @@
 
 use super::Store;
 use crate::fetch::Validators;
-use crate::model::{ArticleDraft, Source};
+use crate::model::{ArticleDraft, Prepared, Source};
+use crate::tag::Tag;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
@@ -96,16 +97,22 @@ impl Store {
         source: &Source,
         validators: &Validators,
         fallback_url: &str,
-        drafts: &[ArticleDraft],
+        articles: &[Prepared],
         now: DateTime<Utc>,
     ) -> anyhow::Result<WriteCounts> {
         let tx = self.conn.transaction()?;
         let now_text = format_time(now);
         let mut counts = WriteCounts::default();
-        for draft in drafts {
-            match upsert(&tx, &source.name, draft, fallback_url, &now_text)? {
-                Upsert::New => counts.new += 1,
-                Upsert::Updated => counts.updated += 1,
+        for article in articles {
+            match upsert(&tx, &source.name, &article.draft, fallback_url, &now_text)? {
+                Upsert::New(id) => {
+                    counts.new += 1;
+                    replace_tags(&tx, id, &article.tags)?;
+                }
+                Upsert::Updated(id) => {
+                    counts.updated += 1;
+                    replace_tags(&tx, id, &article.tags)?;
+                }
                 Upsert::Unchanged => counts.unchanged += 1,
             }
         }
@@ -152,8 +159,8 @@ impl Store {
 }
 
 enum Upsert {
-    New,
-    Updated,
+    New(i64),
+    Updated(i64),
     Unchanged,
 }
 
@@ -212,7 +219,7 @@ fn upsert(
                     params![id, url],
                 )?;
             }
-            Ok(Upsert::Updated)
+            Ok(Upsert::Updated(id))
         }
         None => {
             let inserted = tx.execute(
@@ -237,13 +244,62 @@ fn upsert(
             if inserted == 0 {
                 return Ok(Upsert::Unchanged);
             }
+            let id = tx.last_insert_rowid();
             // Until clustering lands, every article is a story of its own.
-            tx.execute(
-                "UPDATE articles SET story = id WHERE id = ?1",
-                [tx.last_insert_rowid()],
-            )?;
-            Ok(Upsert::New)
+            tx.execute("UPDATE articles SET story = id WHERE id = ?1", [id])?;
+            Ok(Upsert::New(id))
         }
+    }
+}
+
+/// An article's tags become exactly `tags`, each with its reasons as JSON.
+fn replace_tags(tx: &Transaction, id: i64, tags: &[Tag]) -> rusqlite::Result<()> {
+    tx.execute("DELETE FROM article_tags WHERE article_id = ?1", [id])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO article_tags (article_id, topic, reasons) VALUES (?1, ?2, ?3)",
+    )?;
+    for tag in tags {
+        let reasons = serde_json::to_string(&tag.reasons).unwrap_or_else(|_| "[]".into());
+        insert.execute(params![id, tag.topic, reasons])?;
+    }
+    Ok(())
+}
+
+/// What `retag` changed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RetagCounts {
+    pub articles: usize,
+    pub added: usize,
+    pub removed: usize,
+}
+
+impl Store {
+    /// Re-apply `tag(source, title, text)` to every stored article, in one transaction.
+    pub fn retag(
+        &mut self,
+        tag: impl Fn(&str, &str, &str) -> Vec<Tag>,
+    ) -> anyhow::Result<RetagCounts> {
+        let tx = self.conn.transaction()?;
+        let mut counts = RetagCounts::default();
+        {
+            let mut articles = tx.prepare("SELECT id, source, title, text FROM articles")?;
+            let mut current = tx.prepare("SELECT topic FROM article_tags WHERE article_id = ?1")?;
+            let mut rows = articles.query([])?;
+            while let Some(row) = rows.next()? {
+                let id: i64 = row.get(0)?;
+                let tags = tag(&row.get::<_, String>(1)?, &row.get::<_, String>(2)?, &row.get::<_, String>(3)?);
+                let before: std::collections::BTreeSet<String> =
+                    current.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+                let after: std::collections::BTreeSet<String> =
+                    tags.iter().map(|t| t.topic.clone()).collect();
+                counts.articles += 1;
+                counts.added += after.difference(&before).count();
+                counts.removed += before.difference(&after).count();
+                replace_tags(&tx, id, &tags)?;
+            }
+        }
+        tx.commit()?;
+        Ok(counts)
     }
 }
 

@@ -4,5 +4,6 @@
 mod failures;
 mod formats;
 mod identity;
+mod lock;
 mod options;
 mod scale;

@@ -1,0 +1,78 @@
+//! Two `fetch` runs on one database: the second waits for the first, then says clearly who holds
+//! the lock; once the first is done, the next run proceeds.
+
+use crate::common::{fetch, veille, Route, Server, Workspace};
+use std::time::{Duration, Instant};
+
+#[test]
+fn a_second_fetch_waits_then_names_the_one_running() {
+    let server = Server::start();
+    // The first fetch stays busy on this route for 6 s (its timeout), holding the lock.
+    server.route("/slow", Route::Silent(Duration::from_secs(8)));
+    let ws = Workspace::new(
+        &[
+            ("slow", &server.url("/slow")),
+            ("linuxfr", &server.url("/feeds/linuxfr-news.atom")),
+        ],
+        &["timeout = \"6s\""],
+    );
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_veille"));
+    first
+        .arg("--config")
+        .arg(ws.config_path())
+        .arg("fetch")
+        .current_dir(ws.path())
+        .env_remove("VEILLE_DB")
+        .stderr(std::process::Stdio::null());
+    let mut first = first.spawn().expect("start the first fetch");
+    // Wait until the first run holds the lock (its request reached the server).
+    let started = Instant::now();
+    while server.requests_to("/slow").is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the first fetch never started"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let second = fetch(&ws, &["--wait", "1s"]);
+    assert_eq!(second.code, 1, "{second}");
+    assert!(
+        second.stderr.contains(&format!(
+            "another fetch (pid {}) has held the lock since",
+            first.id()
+        )),
+        "{second}"
+    );
+
+    let status = first.wait().expect("the first fetch ends");
+    assert_eq!(
+        status.code(),
+        Some(3),
+        "the slow source times out in the first run"
+    );
+    let third = fetch(&ws, &["--wait", "1s", "--source", "linuxfr"]);
+    assert_eq!(third.code, 0, "{third}");
+}
+
+#[test]
+fn a_waiting_fetch_proceeds_when_the_first_ends() {
+    let server = Server::start();
+    server.route("/slow", Route::Silent(Duration::from_secs(8)));
+    let ws = Workspace::new(&[("slow", &server.url("/slow"))], &["timeout = \"2s\""]);
+    let mut first = veille(&ws);
+    let first = std::thread::spawn(move || first.args(["fetch"]).output().expect("first fetch"));
+    let started = Instant::now();
+    while server.requests_to("/slow").is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the first fetch never started"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let second = fetch(&ws, &["--wait", "30s"]);
+    // It waited for the first (about 2 s), then ran its own attempt: same timeout, exit 3.
+    assert_eq!(second.code, 3, "{second}");
+    assert_eq!(first.join().expect("first thread").status.code(), Some(3));
+    assert_eq!(server.requests_to("/slow").len(), 2);
+}
