@@ -24,7 +24,13 @@ pub fn run(context: &Context, args: &TagsArgs) -> anyhow::Result<Outcome> {
         .config
         .topics
         .iter()
-        .map(|t| (t.name.clone(), t.label.clone(), counts.remove(&t.name).unwrap_or(0)))
+        .map(|t| {
+            (
+                t.name.clone(),
+                t.label.clone(),
+                counts.remove(&t.name).unwrap_or(0),
+            )
+        })
         .collect();
     let mut others: Vec<_> = counts.into_iter().collect();
     others.sort();

@@ -287,9 +287,14 @@ impl Store {
             let mut rows = articles.query([])?;
             while let Some(row) = rows.next()? {
                 let id: i64 = row.get(0)?;
-                let tags = tag(&row.get::<_, String>(1)?, &row.get::<_, String>(2)?, &row.get::<_, String>(3)?);
-                let before: std::collections::BTreeSet<String> =
-                    current.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+                let tags = tag(
+                    &row.get::<_, String>(1)?,
+                    &row.get::<_, String>(2)?,
+                    &row.get::<_, String>(3)?,
+                );
+                let before: std::collections::BTreeSet<String> = current
+                    .query_map([id], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
                 let after: std::collections::BTreeSet<String> =
                     tags.iter().map(|t| t.topic.clone()).collect();
                 counts.articles += 1;
