@@ -5,3 +5,4 @@ mod common;
 mod corpora;
 mod fetch;
 mod search;
+mod tags;
