@@ -1,1 +1,1078 @@
-//! Story clustering: being written.
+//! The same story across sources: an article's fingerprint (MinHash of word shingles of its clean
+//! text), LSH band keys to find candidates, and the decision "same story". Pure: no I/O, no SQL,
+//! no clock; the store keeps the fingerprints and the index, `app` decides when to cluster.
+//!
+//! How it works, in the order of the data:
+//! 1. The text is cut into lines; a line the source prints in other articles (header, footer,
+//!    "Lire aussi", author bio) is boilerplate and left out: the caller knows the source and
+//!    answers [`Features::new`]'s `is_boilerplate` (see [`recurring_lines`]).
+//! 2. The rest is folded ([`crate::normalize::fold`]), cut into words, stop words dropped, and
+//!    every run of [`SHINGLE_WORDS`] words is a shingle.
+//! 3. A MinHash [`Signature`] summarises the shingle set: two signatures agree on a share of
+//!    their values that estimates the Jaccard similarity of the two sets. The *lead* (the first
+//!    [`LEAD_WORDS`] words) has a signature of its own, so that a feed's 2-sentence summary finds
+//!    the full article it summarises.
+//! 4. [`band_keys`] cut the signatures into bands; articles sharing a band key are candidates.
+//! 5. [`same_story`] decides on a candidate from text overlap, title similarity and dates.
+//!
+//! The fingerprint constants below are part of the stored format ([`FORMAT_VERSION`]); the
+//! decision thresholds are [`Params`], settings that may change at any time.
+
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+
+/// Words in a shingle (after stop words are dropped, so about five words of prose).
+pub const SHINGLE_WORDS: usize = 3;
+/// Hash functions of a MinHash signature.
+pub const SIGNATURE_LEN: usize = 64;
+/// Signature values hashed together into one LSH band key. One value a band makes the shared
+/// keys of two articles a direct estimate of their similarity (the candidates are ranked by it)
+/// and finds the quoted-paraphrase pairs: a pair at Jaccard 0.1 shares one of [`TEXT_BANDS`]
+/// keys with probability 0.97, at 0.2 with 0.999; unrelated prose rarely shares any, and a
+/// crowded bucket is read only in part (the store caps it).
+pub const ROWS_PER_BAND: usize = 1;
+/// Bands of the text signature (its first values).
+pub const TEXT_BANDS: usize = 32;
+/// Bands of the lead signature (its first values), indexed only for texts longer than the lead.
+pub const LEAD_BANDS: usize = 16;
+/// Content words of the lead: about the two or three sentences a summary-only feed carries.
+pub const LEAD_WORDS: usize = 40;
+/// Version of the bytes of [`Features::signature_blob`]: changes with any constant above.
+pub const FORMAT_VERSION: u8 = 1;
+/// A line is boilerplate when it recurs in this many articles of a source's recent window
+/// (the article itself included: "printed in at least one other article").
+pub const BOILERPLATE_MIN_ARTICLES: usize = 2;
+/// How many recent articles of a source are read to find its boilerplate lines.
+pub const BOILERPLATE_WINDOW: usize = 50;
+/// Below this many agreeing signature values (of [`SIGNATURE_LEN`]) the Jaccard estimate is too
+/// noisy (relative error above 35%) to derive an overlap from: a summary's few words found in a
+/// long link roundup must not count as "the summary is inside it".
+const MIN_AGREEING_VALUES: usize = 8;
+/// Content words kept of a title: a title is a line, not a text.
+const MAX_TITLE_WORDS: usize = 32;
+const SECONDS_PER_DAY: f64 = 86_400.0;
+
+/// Thresholds of [`same_story`]. Exposed as settings; the defaults are tuned on
+/// `fixtures/stories` (see `benches/clustering.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    /// Estimated Jaccard similarity of the clean texts that alone makes a copy.
+    pub text_jaccard: f64,
+    /// Share of the smaller text found in the larger that alone makes a copy (a trade site
+    /// quoting the whole press release inside its own article).
+    pub text_overlap: f64,
+    /// Share of the shorter lead found in the other lead, when one text is no longer than its
+    /// lead (a feed's summary against the full article).
+    pub lead_overlap: f64,
+    /// Text overlap that makes a copy when the titles are similar too (a paraphrase that
+    /// quotes some of the release). Titles never merge on their own.
+    pub weak_overlap: f64,
+    /// Title similarity (Jaccard of folded content words) that lets `weak_overlap` decide.
+    pub title_similarity: f64,
+    /// Jaccard above which texts count as the same even when their titles carry different
+    /// numbers ("5.3" and "5.4", "lundi 3 mars" and "lundi 10 mars").
+    pub near_identical: f64,
+    /// Fewer distinct shingles than this in the smaller text (or lead): no rule applies, not
+    /// even "identical".
+    pub min_shingles: u32,
+    /// Copies published further apart are other stories, unless their texts are identical.
+    pub max_days_apart: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            text_jaccard: 0.4,
+            text_overlap: 0.3,
+            lead_overlap: 0.6,
+            weak_overlap: 0.2,
+            title_similarity: 0.34,
+            near_identical: 0.9,
+            min_shingles: 8,
+            max_days_apart: 30.0,
+        }
+    }
+}
+
+/// A MinHash signature: the minimum of each hash function over the shingle set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature(pub [u32; SIGNATURE_LEN]);
+
+impl Signature {
+    const EMPTY: Signature = Signature([u32::MAX; SIGNATURE_LEN]);
+
+    fn of(shingles: &HashSet<u64>) -> Signature {
+        let mut values = [u32::MAX; SIGNATURE_LEN];
+        for &shingle in shingles {
+            for (value, (a, b)) in values.iter_mut().zip(HASH_A.iter().zip(&HASH_B)) {
+                // Multiply-shift hashing of an already mixed 64-bit value: one multiply a value.
+                let h = (a.wrapping_mul(shingle).wrapping_add(*b) >> 32) as u32;
+                *value = (*value).min(h);
+            }
+        }
+        Signature(values)
+    }
+
+    /// Share of values that agree: an unbiased estimate of the Jaccard similarity.
+    fn agreement(&self, other: &Signature) -> usize {
+        self.0.iter().zip(&other.0).filter(|(a, b)| a == b).count()
+    }
+}
+
+/// What clustering knows of an article; stored, never recomputed unless the article changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Features {
+    /// Folded content words of the title, separated by one space.
+    pub title: String,
+    /// Characters of the text once boilerplate lines are left out.
+    pub clean_len: u32,
+    /// Unix seconds: published, else first stored. `None`: no date bound applies.
+    pub date: Option<i64>,
+    /// Hash of every folded word of the clean text, in order: "identical texts".
+    pub text_hash: u64,
+    /// Distinct shingles of the clean text.
+    pub shingles: u32,
+    pub text: Signature,
+    /// Distinct shingles of the lead.
+    pub lead_shingles: u32,
+    /// `None` when the whole text fits in the lead: the lead is then `text`.
+    pub lead: Option<Signature>,
+}
+
+impl Features {
+    /// Fingerprint an article. `is_boilerplate` answers for each line's [`line_hashes`] value
+    /// whether the source prints that line in other articles.
+    pub fn new(
+        title: &str,
+        text: &str,
+        date: Option<DateTime<Utc>>,
+        is_boilerplate: impl Fn(u64) -> bool,
+    ) -> Features {
+        let lines: Vec<Line> = text.lines().filter_map(Line::read).collect();
+        let mut clean: Vec<&Line> = lines.iter().filter(|l| !is_boilerplate(l.hash)).collect();
+        if clean.is_empty() {
+            // Everything recurs: the source printed this very text before. It is its own text.
+            clean = lines.iter().collect();
+        }
+        let clean_len = clean.iter().map(|l| l.chars).sum::<usize>();
+        let mut text_hash = SEED_TEXT;
+        let mut content = Vec::new();
+        for line in &clean {
+            for word in &line.words {
+                text_hash = mix(text_hash ^ word.hash);
+                if !word.stop {
+                    content.push(word.hash);
+                }
+            }
+        }
+        let all = shingles(&content);
+        let lead_words = &content[..content.len().min(LEAD_WORDS)];
+        let (lead_shingles, lead) = if content.len() > LEAD_WORDS {
+            let lead = shingles(lead_words);
+            (lead.len(), Some(Signature::of(&lead)))
+        } else {
+            (all.len(), None)
+        };
+        Features {
+            title: title_words(title).join(" "),
+            clean_len: saturate(clean_len),
+            date: date.map(|d| d.timestamp()),
+            text_hash,
+            shingles: saturate(all.len()),
+            text: if all.is_empty() {
+                Signature::EMPTY
+            } else {
+                Signature::of(&all)
+            },
+            lead_shingles: saturate(lead_shingles),
+            lead,
+        }
+    }
+
+    /// The lead's signature: the text's own when the text fits in the lead.
+    pub fn lead_signature(&self) -> &Signature {
+        self.lead.as_ref().unwrap_or(&self.text)
+    }
+
+    /// Whether the whole text fits in the lead (a summary, a short note).
+    pub fn is_short(&self) -> bool {
+        self.lead.is_none()
+    }
+
+    /// The fingerprint as a compact BLOB, little-endian: version (u8), flags (u8: 1 = has a
+    /// lead signature of its own), text_hash (u64), shingles (u32), lead_shingles (u32), the
+    /// text signature (64 × u32), then the lead signature if any (64 × u32).
+    pub fn signature_blob(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(BLOB_HEADER + 2 * SIGNATURE_LEN * 4);
+        out.push(FORMAT_VERSION);
+        out.push(u8::from(self.lead.is_some()));
+        out.extend_from_slice(&self.text_hash.to_le_bytes());
+        out.extend_from_slice(&self.shingles.to_le_bytes());
+        out.extend_from_slice(&self.lead_shingles.to_le_bytes());
+        for signature in std::iter::once(&self.text).chain(&self.lead) {
+            for value in signature.0 {
+                out.extend_from_slice(&value.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// Features back from their stored parts; `None` for a BLOB of another format version
+    /// or a damaged one (the article is then simply not a candidate until re-clustered).
+    pub fn from_stored(
+        title: String,
+        clean_len: u32,
+        date: Option<i64>,
+        blob: &[u8],
+    ) -> Option<Features> {
+        let (&version, rest) = blob.split_first()?;
+        let (&flags, rest) = rest.split_first()?;
+        if version != FORMAT_VERSION || flags > 1 {
+            return None;
+        }
+        let signatures = usize::from(flags) + 1;
+        if rest.len() != BLOB_HEADER - 2 + signatures * SIGNATURE_LEN * 4 {
+            return None;
+        }
+        let (hash, rest) = rest.split_at(8);
+        let (shingles, rest) = rest.split_at(4);
+        let (lead_shingles, rest) = rest.split_at(4);
+        let mut sigs = rest.chunks_exact(SIGNATURE_LEN * 4).map(|bytes| {
+            let mut values = [0u32; SIGNATURE_LEN];
+            for (value, b) in values.iter_mut().zip(bytes.chunks_exact(4)) {
+                *value = u32::from_le_bytes(b.try_into().unwrap_or_default());
+            }
+            Signature(values)
+        });
+        Some(Features {
+            title,
+            clean_len,
+            date,
+            text_hash: u64::from_le_bytes(hash.try_into().ok()?),
+            shingles: u32::from_le_bytes(shingles.try_into().ok()?),
+            text: sigs.next()?,
+            lead_shingles: u32::from_le_bytes(lead_shingles.try_into().ok()?),
+            lead: sigs.next(),
+        })
+    }
+}
+
+/// Bytes of the BLOB before the signatures.
+const BLOB_HEADER: usize = 1 + 1 + 8 + 4 + 4;
+
+/// The LSH keys of an article: one per band of its text signature, plus one per band of its
+/// lead signature when it has one of its own. Each key mixes the band index, so equal values in
+/// different bands never collide; a lead band and a text band of the same index share a key
+/// space, which is how a short text (whose text *is* its lead) finds a long text's lead.
+/// Sorted, without duplicates; none for an empty text.
+pub fn band_keys(features: &Features) -> Vec<i64> {
+    if features.shingles == 0 {
+        return Vec::new();
+    }
+    let mut keys: Vec<i64> = bands(&features.text, TEXT_BANDS).collect();
+    if let Some(lead) = &features.lead {
+        keys.extend(bands(lead, LEAD_BANDS));
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+fn bands(signature: &Signature, count: usize) -> impl Iterator<Item = i64> + '_ {
+    signature
+        .0
+        .chunks_exact(ROWS_PER_BAND)
+        .take(count)
+        .enumerate()
+        .map(|(band, rows)| {
+            let key = rows
+                .iter()
+                .fold(mix(SEED_BAND ^ band as u64), |h, &v| mix(h ^ u64::from(v)));
+            key as i64
+        })
+}
+
+/// How alike two articles are, signal by signal: what [`same_story`] decides on, and what a
+/// report shows when it decides wrong.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Similarity {
+    /// Estimated Jaccard similarity of the shingle sets.
+    pub text: f64,
+    /// Estimated share of the smaller text's shingles found in the larger (0 when the
+    /// estimate is noise).
+    pub overlap: f64,
+    /// Same for the leads, when at least one text fits in its lead; else 0.
+    pub lead: f64,
+    /// Jaccard similarity of the titles' content words.
+    pub title: f64,
+    /// Distinct shingles of the smaller text, and of the smaller lead.
+    pub min_shingles: u32,
+    pub min_lead_shingles: u32,
+    /// `None` when a date is unknown.
+    pub days_apart: Option<f64>,
+    /// The same clean words in the same order.
+    pub identical: bool,
+    /// Both titles carry numbers and each has one the other lacks (versions, dates, issues).
+    pub numbers_differ: bool,
+}
+
+pub fn similarity(a: &Features, b: &Features) -> Similarity {
+    let (text, overlap) = estimate(&a.text, &b.text, a.shingles, b.shingles);
+    let lead = if a.is_short() || b.is_short() {
+        estimate(
+            a.lead_signature(),
+            b.lead_signature(),
+            a.lead_shingles,
+            b.lead_shingles,
+        )
+        .1
+    } else {
+        0.0
+    };
+    let (title_a, title_b) = (title_set(&a.title), title_set(&b.title));
+    let (numbers_a, numbers_b) = (numbers(&title_a), numbers(&title_b));
+    Similarity {
+        text,
+        overlap,
+        lead,
+        title: jaccard(&title_a, &title_b),
+        min_shingles: a.shingles.min(b.shingles),
+        min_lead_shingles: a.lead_shingles.min(b.lead_shingles),
+        days_apart: a
+            .date
+            .zip(b.date)
+            .map(|(x, y)| x.abs_diff(y) as f64 / SECONDS_PER_DAY),
+        identical: a.shingles > 0 && a.text_hash == b.text_hash,
+        numbers_differ: !numbers_a.is_subset(&numbers_b) && !numbers_b.is_subset(&numbers_a),
+    }
+}
+
+/// Whether two articles tell the same story. Text decides; a similar title only lowers the
+/// text overlap needed; dates bound it all; an empty text never matches.
+pub fn same_story(a: &Features, b: &Features, params: &Params) -> bool {
+    decide(&similarity(a, b), params)
+}
+
+/// [`same_story`] on an already computed [`Similarity`].
+pub fn decide(s: &Similarity, params: &Params) -> bool {
+    matched_by(s, params).is_some()
+}
+
+/// Which rule of [`same_story`] holds, first in this order; `None`: other stories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// The same clean words in the same order (the only rule beyond `max_days_apart`).
+    Identical,
+    /// Jaccard similarity of the texts at least `text_jaccard`.
+    Text,
+    /// The smaller text at least `text_overlap` inside the larger.
+    Overlap,
+    /// A short text at least `lead_overlap` inside the other's lead.
+    Lead,
+    /// Similar titles and at least `weak_overlap` of text in common.
+    TitleAndText,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Identical => "identical text",
+            Rule::Text => "similar text",
+            Rule::Overlap => "text contained",
+            Rule::Lead => "summary of the lead",
+            Rule::TitleAndText => "similar title and some text",
+        }
+    }
+}
+
+/// The rule by which two articles are the same story, if one holds. Text decides; a similar
+/// title only lowers the text overlap needed; dates bound it all; an empty text never matches.
+pub fn matched_by(s: &Similarity, params: &Params) -> Option<Rule> {
+    // Too little text decides nothing: two items reading only "Lire la suite" are not a story.
+    let enough = s.min_shingles >= params.min_shingles.max(1);
+    let lead_enough = s.min_lead_shingles >= params.min_shingles.max(1);
+    if s.days_apart.is_some_and(|d| d > params.max_days_apart) {
+        return (enough && s.identical).then_some(Rule::Identical);
+    }
+    if enough && s.identical {
+        return Some(Rule::Identical);
+    }
+    if s.numbers_differ && s.text < params.near_identical {
+        return None;
+    }
+    let similar_title = s.title >= params.title_similarity;
+    if enough && s.text >= params.text_jaccard {
+        Some(Rule::Text)
+    } else if enough && s.overlap >= params.text_overlap {
+        Some(Rule::Overlap)
+    } else if lead_enough && s.lead >= params.lead_overlap {
+        Some(Rule::Lead)
+    } else if similar_title
+        && ((enough && s.overlap >= params.weak_overlap)
+            || (lead_enough && s.lead >= params.weak_overlap))
+    {
+        Some(Rule::TitleAndText)
+    } else {
+        None
+    }
+}
+
+/// An indexed article that shares band keys with the one being clustered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub id: i64,
+    pub story: i64,
+    pub features: Features,
+}
+
+/// Where an article went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clustered {
+    pub story: i64,
+    /// The article it was found a copy of; `None`: it started a story of its own.
+    pub matched: Option<i64>,
+}
+
+/// The story a new (or re-read) article joins: that of the most similar candidate that
+/// [`same_story`] accepts, its `current` story first when one of its members still matches (an
+/// article updated in place does not wander). `None`: a story of its own.
+pub fn choose_story(
+    features: &Features,
+    candidates: &[Candidate],
+    params: &Params,
+    current: Option<i64>,
+) -> Option<Clustered> {
+    let score = |s: &Similarity| s.text.max(s.overlap).max(s.lead);
+    let matches = candidates.iter().filter_map(|c| {
+        let s = similarity(features, &c.features);
+        decide(&s, params).then_some((c, score(&s)))
+    });
+    let best = matches.max_by(|(x, sx), (y, sy)| {
+        let stays = |c: &Candidate| Some(c.story) == current;
+        (stays(x), sx, -x.id)
+            .partial_cmp(&(stays(y), sy, -y.id))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    best.map(|(c, _)| Clustered {
+        story: c.story,
+        matched: Some(c.id),
+    })
+}
+
+/// A member of a story, as [`representative`] weighs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member {
+    pub id: i64,
+    pub clean_len: u32,
+    pub date: Option<i64>,
+}
+
+/// The story's most complete article: the longest clean text, then the earliest date (an
+/// unknown date last), then the smallest id.
+pub fn representative(members: &[Member]) -> Option<i64> {
+    members
+        .iter()
+        .min_by_key(|m| {
+            (
+                std::cmp::Reverse(m.clean_len),
+                m.date.is_none(),
+                m.date,
+                m.id,
+            )
+        })
+        .map(|m| m.id)
+}
+
+/// The hash of each non-empty line of `text`, in order, as [`Features::new`] asks about them:
+/// folded, so that case, accents, typography and spacing do not matter.
+pub fn line_hashes(text: &str) -> Vec<u64> {
+    text.lines()
+        .filter_map(Line::read)
+        .map(|l| l.hash)
+        .collect()
+}
+
+/// The lines that recur in at least `min_articles` of a source's `texts`: its boilerplate.
+pub fn recurring_lines<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    min_articles: usize,
+) -> HashSet<u64> {
+    let mut counts = std::collections::HashMap::<u64, usize>::new();
+    for text in texts {
+        let distinct: HashSet<u64> = line_hashes(text).into_iter().collect();
+        for hash in distinct {
+            *counts.entry(hash).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|&(_, n)| n >= min_articles.max(1))
+        .map(|(hash, _)| hash)
+        .collect()
+}
+
+/// One line of text, folded and cut into words.
+struct Line {
+    hash: u64,
+    chars: usize,
+    words: Vec<Word>,
+}
+
+struct Word {
+    hash: u64,
+    stop: bool,
+}
+
+impl Line {
+    fn read(raw: &str) -> Option<Line> {
+        let folded = crate::normalize::fold(raw);
+        let words: Vec<Word> = words(&folded)
+            .map(|w| Word {
+                hash: hash_word(w),
+                stop: is_stop_word(w),
+            })
+            .collect();
+        if words.is_empty() {
+            return None;
+        }
+        let hash = words.iter().fold(SEED_LINE, |h, w| mix(h ^ w.hash));
+        Some(Line {
+            hash,
+            chars: raw.trim().chars().count(),
+            words,
+        })
+    }
+}
+
+/// The distinct shingles of a run of content words; a run shorter than a shingle is one.
+fn shingles(words: &[u64]) -> HashSet<u64> {
+    let shingle = |run: &[u64]| run.iter().fold(SEED_SHINGLE, |h, &w| mix(h ^ w));
+    if words.is_empty() {
+        HashSet::new()
+    } else if words.len() < SHINGLE_WORDS {
+        HashSet::from([shingle(words)])
+    } else {
+        words.windows(SHINGLE_WORDS).map(shingle).collect()
+    }
+}
+
+/// Words of folded text: runs of letters and digits; a '.' or ',' between two digits stays
+/// inside ("5.3", "1,5"), so that versions and amounts are one word.
+fn words(folded: &str) -> impl Iterator<Item = &str> {
+    let mut rest = folded;
+    std::iter::from_fn(move || {
+        let start = rest.find(char::is_alphanumeric)?;
+        rest = &rest[start..];
+        let mut end = rest.len();
+        let mut previous = None;
+        let mut chars = rest.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let inside_number = matches!(c, '.' | ',')
+                && previous.is_some_and(|p: char| p.is_ascii_digit())
+                && chars.peek().is_some_and(|&(_, n)| n.is_ascii_digit());
+            if !c.is_alphanumeric() && !inside_number {
+                end = i;
+                break;
+            }
+            previous = Some(c);
+        }
+        let (word, tail) = rest.split_at(end);
+        rest = tail;
+        Some(word)
+    })
+}
+
+/// The content words of a title, folded, in order; at most [`MAX_TITLE_WORDS`].
+fn title_words(title: &str) -> Vec<String> {
+    let folded = crate::normalize::fold(title);
+    words(&folded)
+        .filter(|w| !is_stop_word(w))
+        .take(MAX_TITLE_WORDS)
+        .map(str::to_string)
+        .collect()
+}
+
+fn title_set(title: &str) -> HashSet<&str> {
+    title.split(' ').filter(|w| !w.is_empty()).collect()
+}
+
+fn numbers<'a>(words: &HashSet<&'a str>) -> HashSet<&'a str> {
+    words.iter().copied().filter(|w| is_number(w)).collect()
+}
+
+fn is_number(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_digit())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+}
+
+fn jaccard(a: &HashSet<&str>, b: &HashSet<&str>) -> f64 {
+    let union = a.union(b).count();
+    if union == 0 {
+        return 0.0;
+    }
+    a.intersection(b).count() as f64 / union as f64
+}
+
+/// Estimated Jaccard similarity of two sets from their signatures, and the share of the
+/// smaller set inside the larger derived from it and the sets' sizes
+/// (|A∩B| = J·(|A|+|B|)/(1+J)).
+fn estimate(a: &Signature, b: &Signature, size_a: u32, size_b: u32) -> (f64, f64) {
+    if size_a == 0 || size_b == 0 {
+        return (0.0, 0.0);
+    }
+    let agreeing = a.agreement(b);
+    let j = agreeing as f64 / SIGNATURE_LEN as f64;
+    if agreeing < MIN_AGREEING_VALUES {
+        return (j, 0.0);
+    }
+    let (size_a, size_b) = (f64::from(size_a), f64::from(size_b));
+    let common = j * (size_a + size_b) / (1.0 + j);
+    (j, (common / size_a.min(size_b)).min(1.0))
+}
+
+fn saturate(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Words that carry no story: French and English function words, and any single letter
+/// (l', d', s', qu'… once the apostrophe has cut them off). Sorted, for binary search.
+#[rustfmt::skip]
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "ai", "aie", "all", "also", "an", "and", "any", "are", "as", "at",
+    "au", "aussi", "autre", "aux", "avait", "avec", "avoir", "be", "been", "but", "by", "can",
+    "ce", "cela", "celle", "celui", "ces", "cet", "cette", "ceux", "chez", "comme", "dans",
+    "de", "des", "do", "does", "donc", "dont", "du", "elle", "elles", "en", "encore", "entre",
+    "est", "et", "etait", "ete", "etre", "eu", "for", "from", "had", "has", "have", "he", "her",
+    "his", "how", "ici", "il", "ils", "in", "into", "is", "it", "its", "je", "la", "le", "les",
+    "leur", "leurs", "lui", "mais", "me", "meme", "mes", "moi", "mon", "more", "ne", "nos",
+    "not", "notre", "nous", "of", "on", "ont", "or", "ou", "our", "par", "pas", "plus", "pour",
+    "qu", "que", "qui", "sa", "sans", "se", "ses", "she", "si", "son", "sont", "sous", "sur",
+    "ta", "te", "tes", "than", "that", "the", "their", "them", "there", "these", "they", "this",
+    "those", "to", "tous", "tout", "toute", "toutes", "tres", "tu", "un", "une", "very", "vos",
+    "votre", "vous", "was", "we", "were", "what", "when", "which", "who", "will", "with",
+    "would", "y", "you", "your",
+];
+
+fn is_stop_word(word: &str) -> bool {
+    let mut chars = word.chars();
+    let single_letter = chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none();
+    single_letter || STOP_WORDS.binary_search(&word).is_ok()
+}
+
+/// The finaliser of SplitMix64: a fast, well-mixing bijection of u64.
+const fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// FNV-1a over the word's bytes, then mixed: deterministic across runs and platforms.
+fn hash_word(word: &str) -> u64 {
+    let fnv = word.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    mix(fnv)
+}
+
+/// Fixed seeds: signatures stored today must compare with those computed tomorrow.
+const SEED_TEXT: u64 = 0x7665_696c_6c65_0001;
+const SEED_LINE: u64 = 0x7665_696c_6c65_0002;
+const SEED_SHINGLE: u64 = 0x7665_696c_6c65_0003;
+const SEED_BAND: u64 = 0x7665_696c_6c65_0004;
+
+/// Multipliers (odd) and offsets of the signature's hash functions, from a fixed sequence.
+const HASH_A: [u64; SIGNATURE_LEN] = hash_constants(0x6d69_6e68_6173_6841, true);
+const HASH_B: [u64; SIGNATURE_LEN] = hash_constants(0x6d69_6e68_6173_6842, false);
+
+const fn hash_constants(seed: u64, odd: bool) -> [u64; SIGNATURE_LEN] {
+    let mut out = [0u64; SIGNATURE_LEN];
+    let mut state = seed;
+    let mut i = 0;
+    while i < SIGNATURE_LEN {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        out[i] = if odd { mix(state) | 1 } else { mix(state) };
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    const RELEASE: &[&str] = &[
+        "Rennes, le 6 octobre 2026 – Oxalis annonce l'acquisition de Pollen, start-up lyonnaise spécialisée dans la visioconférence libre. Le montant de l'opération n'est pas communiqué.",
+        "Fondée en 2020, Pollen développe un service de visioconférence chiffré de bout en bout, capable d'accueillir jusqu'à 500 participants, et compte parmi ses clients plusieurs universités et une agence régionale de santé.",
+        "La technologie de Pollen remplacera le module de visioconférence actuel d'Oxalis Hub à partir de la prochaine version. Le service Pollen restera disponible pour ses clients existants pendant au moins trois ans.",
+        "« Les réunions à distance sont devenues le cœur du travail collaboratif. Avec Pollen, nous intégrons la meilleure technologie libre du marché », commente la présidente d'Oxalis.",
+    ];
+    const TRADE_HEADER: &str = "Actualités › Cloud et souveraineté";
+    const TRADE_FOOTER: &[&str] = &[
+        "Marc Dubreuil est journaliste à InfoSouveraine, où il suit le cloud et le logiciel libre depuis 2012.",
+        "Abonnez-vous à notre newsletter pour recevoir chaque matin l'essentiel de l'actualité du numérique souverain.",
+    ];
+
+    fn day(d: i64) -> Option<DateTime<Utc>> {
+        Utc.with_ymd_and_hms(2026, 10, 6, 9, 0, 0)
+            .single()
+            .map(|t| t + chrono::Duration::days(d))
+    }
+
+    fn plain(title: &str, text: &str, date: Option<DateTime<Utc>>) -> Features {
+        Features::new(title, text, date, |_| false)
+    }
+
+    fn same(a: &Features, b: &Features) -> bool {
+        same_story(a, b, &Params::default())
+    }
+
+    fn trade(body: &[&str]) -> String {
+        let mut parts = vec![TRADE_HEADER];
+        parts.extend(body);
+        parts.push("Lire aussi : Cloud de confiance, les collectivités hésitent encore");
+        parts.extend(TRADE_FOOTER);
+        parts.join("\n\n")
+    }
+
+    #[test]
+    fn identical_texts_are_one_story() {
+        let text = RELEASE.join("\n\n");
+        let a = plain("Oxalis acquiert Pollen", &text, day(0));
+        let b = plain("Rachat : Pollen rejoint Oxalis", &text, day(1));
+        assert!(same(&a, &b));
+        assert_eq!(a.text_hash, b.text_hash);
+        assert_eq!(band_keys(&a), band_keys(&b));
+    }
+
+    #[test]
+    fn an_edited_copy_with_other_boilerplate_is_one_story() {
+        let vendor = plain("Oxalis acquiert Pollen", &RELEASE.join("\n\n"), day(0));
+        let edited = RELEASE[1].replace("Fondée en 2020, ", "Créée il y a six ans, ");
+        let copy = trade(&[
+            "L'éditeur rennais s'offre une start-up lyonnaise pour muscler sa visioconférence.",
+            &edited,
+            RELEASE[2],
+            RELEASE[3],
+        ]);
+        let others = [
+            trade(&["Un tout autre sujet, sur la commande publique du cloud."]),
+            trade(&["Encore un autre, sur le baromètre annuel de la filière."]),
+        ];
+        let lines = recurring_lines(
+            others.iter().map(String::as_str).chain([copy.as_str()]),
+            BOILERPLATE_MIN_ARTICLES,
+        );
+        assert_eq!(
+            lines.len(),
+            2 + TRADE_FOOTER.len(),
+            "header, 'Lire aussi', footer"
+        );
+        let clean = Features::new("Oxalis s'offre Pollen", &copy, day(1), |h| {
+            lines.contains(&h)
+        });
+        let raw = plain("Oxalis s'offre Pollen", &copy, day(1));
+        assert!(clean.clean_len < raw.clean_len);
+        assert!(same(&vendor, &clean), "{:?}", similarity(&vendor, &clean));
+        let s = similarity(&vendor, &clean);
+        assert!(s.overlap > similarity(&vendor, &raw).overlap);
+    }
+
+    #[test]
+    fn a_summary_finds_the_full_article_it_summarises() {
+        // A long release: the summary is a small part of it, found only through the lead.
+        let tail = [
+            "Pollen conservera ses locaux lyonnais, qui deviennent le centre de recherche d'Oxalis consacré aux communications en temps réel, avec une équipe appelée à doubler d'ici deux ans.",
+            "Les clients actuels de Pollen bénéficieront d'une migration gratuite vers Oxalis Hub, avec la reprise de leurs salles de réunion, de leurs enregistrements et de leurs annuaires.",
+            "Le rachat sera finalisé avant la fin de l'année, sous réserve des autorisations habituelles. Les deux sociétés présenteront leur feuille de route commune au Forum Libre Europe.",
+        ];
+        let text = RELEASE
+            .iter()
+            .chain(&tail)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let full = plain("Oxalis acquiert Pollen", &text, day(0));
+        let summary = "Oxalis annonce l'acquisition de Pollen, start-up lyonnaise spécialisée dans la visioconférence libre. Le montant de l'opération n'est pas communiqué. […]";
+        let summary = plain("Oxalis rachète la start-up Pollen", summary, day(2));
+        assert!(summary.is_short() && !full.is_short());
+        let keys = band_keys(&full);
+        assert!(band_keys(&summary).iter().any(|k| keys.contains(k)));
+        let s = similarity(&full, &summary);
+        assert!(s.lead >= Params::default().lead_overlap, "{s:?}");
+        assert!(same(&full, &summary));
+    }
+
+    #[test]
+    fn short_texts_never_merge_on_title_alone() {
+        let title = "Oxalis signe un partenariat stratégique";
+        let a = plain(title, "L'éditeur rennais Oxalis s'allie à l'intégrateur Numeriq Ouest pour proposer sa suite aux communes bretonnes de moins de 10 000 habitants. […]", day(0));
+        let b = plain(title, "Oxalis et l'opérateur allemand Bergwolke Hosting s'associent pour distribuer Oxalis Hub outre-Rhin, hébergé à Francfort. […]", day(3));
+        assert_eq!(similarity(&a, &b).title, 1.0);
+        assert!(!same(&a, &b));
+        // Nor on a generic teaser that carries no text.
+        let c = plain(title, "Lire la suite", day(0));
+        let d = plain(title, "Lire la suite", day(1));
+        assert!(!same(&c, &d));
+    }
+
+    #[test]
+    fn release_notes_of_two_versions_stay_apart() {
+        let notes = |version: &str, news: &str| {
+            let text = [
+                format!("Nous avons le plaisir d'annoncer la disponibilité d'Oxalis Hub {version}, la nouvelle version de notre suite collaborative libre."),
+                format!("Au programme de cette version : {news}"),
+                "La mise à jour est disponible dès aujourd'hui pour les instances auto-hébergées via notre dépôt de paquets ; les clients de l'offre hébergée en bénéficieront au cours de la semaine prochaine.".into(),
+                "Retrouvez la liste complète des changements dans les notes de version.".into(),
+            ];
+            plain(
+                &format!("Oxalis Hub {version} est disponible"),
+                &text.join("\n\n"),
+                day(0),
+            )
+        };
+        let a = notes("5.3", "un module de sondages dans l'agenda et le chiffrement de bout en bout des dossiers partagés.");
+        let b = notes("5.4", "un assistant de rédaction local et la coédition des tableurs à plusieurs dizaines de personnes.");
+        let s = similarity(&a, &b);
+        assert!(s.numbers_differ && s.title >= 0.5, "{s:?}");
+        assert!(!same(&a, &b), "{s:?}");
+    }
+
+    #[test]
+    fn a_weekly_column_with_one_template_stays_apart() {
+        let issue = |date: &str, links: &[&str]| {
+            let mut text = vec![
+                "Comme chaque lundi, un coup d'œil dans le rétroviseur pour retrouver les informations que vous avez peut-être manquées la semaine dernière.",
+                "Souveraineté numérique",
+            ];
+            text.extend(links);
+            text.push("Les revues de presse précédentes sont à retrouver sur notre blog. Bonne semaine à toutes et à tous !");
+            plain(
+                &format!("Revue de presse du lundi {date}"),
+                &text.join("\n\n"),
+                day(0),
+            )
+        };
+        let a = issue(
+            "9 novembre 2026",
+            &[
+                "– Le Parlement européen adopte sa résolution sur les marchés publics du cloud",
+                "– Une ville allemande repasse à LibreOffice après dix ans",
+            ],
+        );
+        let b = issue(
+            "16 novembre 2026",
+            &[
+                "– Le catalogue interministériel des logiciels libres 2026 est publié",
+                "– Chat Control : les États membres toujours divisés",
+            ],
+        );
+        assert!(!same(&a, &b), "{:?}", similarity(&a, &b));
+    }
+
+    #[test]
+    fn two_articles_about_one_event_stay_apart() {
+        let a = plain("Forum Libre Europe 2026 : l'État promet un fonds pour les communs", "En ouverture du Forum Libre Europe, au Palais des congrès de Paris, le ministre délégué au numérique a annoncé un fonds de 30 millions d'euros sur trois ans pour financer la maintenance des communs numériques utilisés par l'administration.", day(0));
+        let b = plain("Forum Libre Europe 2026 : les éditeurs réclament une commande publique ouverte", "Au Forum Libre Europe, au Palais des congrès de Paris, les éditeurs de logiciels libres ont présenté un livre blanc appelant l'État à réformer la commande publique et à cesser les appels d'offres rédigés autour de produits propriétaires.", day(0));
+        assert!(!same(&a, &b), "{:?}", similarity(&a, &b));
+    }
+
+    #[test]
+    fn copies_more_than_30_days_apart_are_other_stories_unless_identical() {
+        let text = RELEASE.join("\n\n");
+        let edited = text.replace("trois ans", "deux ans").replace("500", "300");
+        let original = plain("Oxalis acquiert Pollen", &text, day(0));
+        let within = plain("Oxalis acquiert Pollen", &edited, day(29));
+        let beyond = plain("Oxalis acquiert Pollen", &edited, day(31));
+        let identical_a_year_later = plain("Oxalis acquiert Pollen", &text, day(365));
+        assert!(same(&original, &within));
+        assert!(!same(&original, &beyond));
+        assert!(same(&original, &identical_a_year_later));
+        let launch = plain("Kerlann Cloud lance son offre", &text, day(0));
+        let undated = plain("Kerlann Cloud lance son offre", &edited, None);
+        assert!(same(&launch, &undated), "no date: no bound");
+    }
+
+    #[test]
+    fn fingerprints_are_deterministic() {
+        let text = RELEASE.join("\n\n");
+        let a = plain("Oxalis acquiert Pollen", &text, day(0));
+        assert_eq!(a, plain("Oxalis acquiert Pollen", &text, day(0)));
+        // Stored signatures must compare with tomorrow's: these values never change silently.
+        let tiny = plain("Titre", "Souveraineté numérique européenne", None);
+        assert_eq!(tiny.shingles, 1);
+        assert_eq!(tiny.title, "titre");
+        assert_eq!(
+            (tiny.text_hash, tiny.text.0[0], band_keys(&tiny)[0]),
+            (GOLDEN_TEXT_HASH, GOLDEN_FIRST_VALUE, GOLDEN_FIRST_KEY)
+        );
+    }
+    const GOLDEN_TEXT_HASH: u64 = 6925236920311971132;
+    const GOLDEN_FIRST_VALUE: u32 = 3432071907;
+    const GOLDEN_FIRST_KEY: i64 = -8739431837929069114;
+
+    #[test]
+    fn hostile_inputs_are_harmless() {
+        for text in ["", " \n\n\t ", "…", "de la et le"] {
+            let f = plain("", text, None);
+            assert_eq!(f.shingles, 0, "{text:?}");
+            assert!(band_keys(&f).is_empty());
+            assert!(!same(&f, &f));
+            assert_eq!(
+                Features::from_stored(f.title.clone(), f.clean_len, f.date, &f.signature_blob()),
+                Some(f)
+            );
+        }
+        let one = plain("x", "Oxalis", None);
+        assert_eq!((one.shingles, band_keys(&one).len()), (1, TEXT_BANDS));
+        assert!(!same(&one, &one), "one word is too little text");
+
+        let mut rng = 1u64;
+        let huge: String = (0..200_000)
+            .map(|i| {
+                rng = mix(rng);
+                let sep = if i % 90 == 89 { "\n" } else { " " };
+                format!("m{}{sep}", rng % 5_000)
+            })
+            .collect();
+        assert!(huge.len() > 1_000_000);
+        let big = plain(&huge, &huge, day(0));
+        assert!(big.shingles > 100_000 && !big.is_short());
+        assert_eq!(big.title.split(' ').count(), MAX_TITLE_WORDS);
+        assert!(same(&big, &big.clone()));
+        let weird = plain(
+            "\u{0}\u{202e}🦀",
+            "\u{0}\u{1}\u{202e} émoji 🦀🦀 \u{fffd}\r\n\r\n",
+            None,
+        );
+        assert_eq!(weird.shingles, 1);
+    }
+
+    #[test]
+    fn the_blob_round_trips_and_refuses_other_formats() {
+        let long = plain("Oxalis acquiert Pollen", &RELEASE.join("\n\n"), day(0));
+        let short = plain("Pollen", RELEASE[0], None);
+        for f in [&long, &short] {
+            let blob = f.signature_blob();
+            assert_eq!(
+                blob.len(),
+                BLOB_HEADER + (1 + usize::from(!f.is_short())) * SIGNATURE_LEN * 4
+            );
+            let back = Features::from_stored(f.title.clone(), f.clean_len, f.date, &blob);
+            assert_eq!(back.as_ref(), Some(f));
+            let mut other = blob.clone();
+            other[0] = FORMAT_VERSION + 1;
+            assert_eq!(Features::from_stored(String::new(), 0, None, &other), None);
+            assert_eq!(
+                Features::from_stored(String::new(), 0, None, &blob[..blob.len() - 1]),
+                None
+            );
+        }
+        assert_eq!(Features::from_stored(String::new(), 0, None, &[]), None);
+    }
+
+    #[test]
+    fn words_keep_versions_and_amounts_whole() {
+        let folded = crate::normalize::fold("Oxalis Hub 5.3, 1,5 M€ : l’open-source, fin.");
+        let got: Vec<&str> = words(&folded).collect();
+        assert_eq!(
+            got,
+            ["oxalis", "hub", "5.3", "1,5", "m", "l", "open", "source", "fin"]
+        );
+        assert!(is_number("5.3") && is_number("2026") && !is_number("ow2") && !is_number("."));
+    }
+
+    #[test]
+    fn stop_words_are_sorted_and_folded() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOP_WORDS.iter().all(|w| crate::normalize::fold(w) == *w));
+        assert!(
+            is_stop_word("l")
+                && is_stop_word("les")
+                && !is_stop_word("5")
+                && !is_stop_word("libre")
+        );
+    }
+
+    #[test]
+    fn line_hashes_ignore_case_accents_and_spacing() {
+        let a = line_hashes("Abonnez-vous à notre NEWSLETTER !\n\n  Lire aussi");
+        let b = line_hashes("abonnez vous a notre newsletter\nlire   aussi :");
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 2);
+    }
+
+    #[test]
+    fn the_representative_is_the_longest_then_the_earliest() {
+        let m = |id, clean_len, date| Member {
+            id,
+            clean_len,
+            date,
+        };
+        assert_eq!(representative(&[]), None);
+        assert_eq!(
+            representative(&[m(1, 300, Some(5)), m(2, 900, Some(9))]),
+            Some(2)
+        );
+        assert_eq!(
+            representative(&[m(1, 900, Some(9)), m(2, 900, Some(5))]),
+            Some(2)
+        );
+        assert_eq!(
+            representative(&[m(1, 900, None), m(2, 900, Some(5))]),
+            Some(2)
+        );
+        assert_eq!(representative(&[m(3, 900, None), m(2, 900, None)]), Some(2));
+    }
+
+    #[test]
+    fn choose_story_keeps_the_current_story_then_takes_the_best() {
+        let text = RELEASE.join("\n\n");
+        let new = plain("Oxalis acquiert Pollen", &text, day(0));
+        let close = plain(
+            "Oxalis acquiert Pollen",
+            &text.replace("trois ans", "deux ans"),
+            day(0),
+        );
+        let exact = new.clone();
+        let other = plain(
+            "Autre",
+            "Un texte qui parle de tout autre chose, de jardins et de potagers partagés en ville.",
+            day(0),
+        );
+        let candidates = [
+            Candidate {
+                id: 1,
+                story: 10,
+                features: close,
+            },
+            Candidate {
+                id: 2,
+                story: 20,
+                features: exact,
+            },
+            Candidate {
+                id: 3,
+                story: 30,
+                features: other,
+            },
+        ];
+        let params = Params::default();
+        let best = choose_story(&new, &candidates, &params, None);
+        assert_eq!(
+            best,
+            Some(Clustered {
+                story: 20,
+                matched: Some(2)
+            })
+        );
+        let stays = choose_story(&new, &candidates, &params, Some(10));
+        assert_eq!(stays.map(|c| c.story), Some(10));
+        assert_eq!(
+            choose_story(&new, &candidates[2..], &params, Some(30)),
+            None
+        );
+    }
+}

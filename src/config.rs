@@ -5,6 +5,7 @@
 //! key (every error is collected, each with its file, line and key), then resolved into typed
 //! settings. Nothing here touches the network or the database.
 
+use crate::cluster::Params as StoryParams;
 use crate::model::{Selectors, Source, SourceKind, Topic};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -64,6 +65,8 @@ pub struct Config {
     pub settings: Settings,
     pub sources: Vec<Source>,
     pub topics: Vec<Topic>,
+    /// `[stories]`: the thresholds of near-duplicate detection.
+    pub stories: StoryParams,
     /// `[digest]` and `[email]` are validated for their keys here and read by the digest stage.
     pub digest: Option<toml::Table>,
     pub email: Option<toml::Table>,
@@ -84,6 +87,7 @@ struct RawConfig {
     source: Vec<RawSource>,
     #[serde(default)]
     topic: Vec<RawTopic>,
+    stories: Option<toml::Table>,
     digest: Option<toml::Table>,
     email: Option<toml::Table>,
 }
@@ -138,7 +142,26 @@ struct RawTopic {
 }
 
 /// The keys each table accepts; anything else is refused, so a typo never passes silently.
-const TOP_KEYS: &[&str] = &["settings", "source", "topic", "digest", "email"];
+const TOP_KEYS: &[&str] = &["settings", "source", "topic", "stories", "digest", "email"];
+/// `[stories]`: fractions from 0 to 1, but `min_shingles` (a count) and `max_days_apart` (days).
+const STORY_FRACTIONS: &[&str] = &[
+    "text_jaccard",
+    "text_overlap",
+    "lead_overlap",
+    "weak_overlap",
+    "title_similarity",
+    "near_identical",
+];
+const STORY_KEYS: &[&str] = &[
+    "text_jaccard",
+    "text_overlap",
+    "lead_overlap",
+    "weak_overlap",
+    "title_similarity",
+    "near_identical",
+    "min_shingles",
+    "max_days_apart",
+];
 const SETTINGS_KEYS: &[&str] = &[
     "database",
     "concurrency",
@@ -239,12 +262,14 @@ pub fn parse(
     let settings = check.settings(&raw.settings, base_dir, env, flags);
     let sources = check.sources(&raw.source);
     let topics = check.topics(&raw.topic);
+    let stories = check.stories(raw.stories.as_ref());
     match settings {
         Some(settings) if check.errors.is_empty() => Ok(Config {
             path: path.to_path_buf(),
             settings,
             sources,
             topics,
+            stories,
             digest: raw.digest,
             email: raw.email,
         }),
@@ -270,6 +295,7 @@ impl Checker<'_> {
             match key {
                 "settings" => self.nested(item, "settings", SETTINGS_KEYS),
                 "digest" => self.nested(item, "digest", DIGEST_KEYS),
+                "stories" => self.nested(item, "stories", STORY_KEYS),
                 "email" => self.nested(item, "email", EMAIL_KEYS),
                 "source" | "topic" => {
                     let keys = if key == "source" {
@@ -441,6 +467,50 @@ impl Checker<'_> {
             user_agent,
             timezone,
         })
+    }
+
+    fn stories(&mut self, raw: Option<&toml::Table>) -> StoryParams {
+        let mut params = StoryParams::default();
+        let Some(table) = raw else {
+            return params;
+        };
+        for (key, value) in table {
+            let path = format!("stories.{key}");
+            let number = value
+                .as_float()
+                .or_else(|| value.as_integer().map(|n| n as f64));
+            let Some(number) = number else {
+                self.error(&path, "must be a number".into());
+                continue;
+            };
+            let fraction = STORY_FRACTIONS.contains(&key.as_str());
+            let valid = if fraction {
+                (0.0..=1.0).contains(&number)
+            } else {
+                (0.0..=10_000.0).contains(&number)
+            };
+            if !valid {
+                let range = if fraction {
+                    "from 0 to 1"
+                } else {
+                    "from 0 to 10000"
+                };
+                self.error(&path, format!("must be a number {range}"));
+                continue;
+            }
+            match key.as_str() {
+                "text_jaccard" => params.text_jaccard = number,
+                "text_overlap" => params.text_overlap = number,
+                "lead_overlap" => params.lead_overlap = number,
+                "weak_overlap" => params.weak_overlap = number,
+                "title_similarity" => params.title_similarity = number,
+                "near_identical" => params.near_identical = number,
+                "min_shingles" => params.min_shingles = number as u32,
+                "max_days_apart" => params.max_days_apart = number,
+                _ => {} // reported as an unknown key by the walk
+            }
+        }
+        params
     }
 
     fn sources(&mut self, raw: &[RawSource]) -> Vec<Source> {

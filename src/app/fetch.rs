@@ -226,7 +226,14 @@ fn record(
             validators,
             fallback_url,
         } => store
-            .save_articles(source, &validators, &fallback_url, &articles, now)
+            .save_articles(
+                source,
+                &validators,
+                &fallback_url,
+                &articles,
+                &context.config.stories,
+                now,
+            )
             .map(|counts| (counts, format!("{} items", articles.len()))),
         Fetch::Failed {
             message,

@@ -1,1 +1,641 @@
-//! SQL of story clustering: being written.
+//! SQL of story clustering: each article's fingerprint, the LSH index of band keys, stories and
+//! their representative. The decisions are `crate::cluster`'s; this module reads and writes.
+//!
+//! The `pub(super)` functions take a `&Connection`, so that `write.rs` calls them with the
+//! transaction of a source's batch (a `Transaction` derefs to one); the `Store` methods at the
+//! end wrap them in a transaction of their own.
+
+use super::Store;
+use crate::cluster::{
+    self, band_keys, choose_story, recurring_lines, Candidate, Clustered, Features, Member, Params,
+    BOILERPLATE_MIN_ARTICLES, BOILERPLATE_WINDOW,
+};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::{HashMap, HashSet};
+
+/// Most recent articles read from one LSH bucket: a bucket that every article falls in (a
+/// shingle of the source's template that escaped boilerplate) costs no more than this.
+pub const BUCKET_SCAN_LIMIT: usize = 64;
+/// Candidates compared with a new article, those sharing the most band keys first.
+pub const MAX_CANDIDATES: usize = 32;
+
+/// The lines that the source prints in several of its recent articles (headers, footers,
+/// "Lire aussi", author bios). Once per source batch, after its articles are stored.
+pub(super) fn source_boilerplate(
+    conn: &Connection,
+    source: &str,
+) -> rusqlite::Result<HashSet<u64>> {
+    let mut statement = conn
+        .prepare_cached("SELECT text FROM articles WHERE source = ?1 ORDER BY id DESC LIMIT ?2")?;
+    let texts = statement
+        .query_map(params![source, BOILERPLATE_WINDOW as i64], |r| {
+            r.get::<_, String>(0)
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(recurring_lines(
+        texts.iter().map(String::as_str),
+        BOILERPLATE_MIN_ARTICLES,
+    ))
+}
+
+/// Cluster one stored article, new or updated in place: fingerprint it (its source's
+/// `boilerplate` left out), index it, compare it with its LSH candidates, and put it in the
+/// story of the best match or in a story of its own. Its previous story, if it leaves one, gets
+/// a new representative (or disappears when empty).
+pub(super) fn cluster_article(
+    conn: &Connection,
+    id: i64,
+    boilerplate: &HashSet<u64>,
+    params: &Params,
+) -> rusqlite::Result<Clustered> {
+    let (title, text, date, previous) = conn.query_row(
+        "SELECT title, text, coalesce(published, fetched_at), story FROM articles WHERE id = ?1",
+        [id],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
+        },
+    )?;
+    let date = date
+        .and_then(|d| DateTime::parse_from_rfc3339(&d).ok())
+        .map(|d| d.with_timezone(&Utc));
+    let features = Features::new(&title, &text, date, |line| boilerplate.contains(&line));
+    let keys = band_keys(&features);
+    let candidates = candidates(conn, &keys, id)?;
+    index_article(conn, id, &features, &keys)?;
+    let clustered = match choose_story(&features, &candidates, params, previous) {
+        Some(joined) => joined,
+        None => Clustered {
+            story: new_story_id(conn, id)?,
+            matched: None,
+        },
+    };
+    set_story(conn, id, clustered.story)?;
+    refresh_story(conn, clustered.story)?;
+    if let Some(previous) = previous.filter(|&p| p != clustered.story) {
+        refresh_story(conn, previous)?;
+    }
+    Ok(clustered)
+}
+
+/// The indexed articles sharing at least one of `keys`, but `exclude`: at most
+/// [`BUCKET_SCAN_LIMIT`] (the most recent) per key, then the [`MAX_CANDIDATES`] sharing the
+/// most keys. The cost depends on these limits, never on the size of the archive.
+pub(super) fn candidates(
+    conn: &Connection,
+    keys: &[i64],
+    exclude: i64,
+) -> rusqlite::Result<Vec<Candidate>> {
+    let mut bucket = conn.prepare_cached(
+        "SELECT article_id FROM story_bands WHERE band_key = ?1 ORDER BY article_id DESC LIMIT ?2",
+    )?;
+    let mut shared = HashMap::<i64, usize>::new();
+    for key in keys {
+        let ids = bucket.query_map(params![key, BUCKET_SCAN_LIMIT as i64], |r| r.get(0))?;
+        for id in ids {
+            let id: i64 = id?;
+            if id != exclude {
+                *shared.entry(id).or_default() += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(i64, usize)> = shared.into_iter().collect();
+    ranked.sort_unstable_by_key(|&(id, n)| (std::cmp::Reverse(n), std::cmp::Reverse(id)));
+    ranked.truncate(MAX_CANDIDATES);
+
+    let mut load = conn.prepare_cached(
+        "SELECT f.signature, f.title, f.clean_len, f.date, coalesce(a.story, a.id)
+         FROM story_features f JOIN articles a ON a.id = f.article_id WHERE f.article_id = ?1",
+    )?;
+    let mut found = Vec::with_capacity(ranked.len());
+    for (id, _) in ranked {
+        let row = load
+            .query_row([id], |r| {
+                let blob: Vec<u8> = r.get(0)?;
+                let story = r.get(4)?;
+                let features = Features::from_stored(r.get(1)?, r.get(2)?, r.get(3)?, &blob);
+                Ok(features.map(|features| Candidate {
+                    id,
+                    story,
+                    features,
+                }))
+            })
+            .optional()?;
+        // No row: a band row left by a deleted article. None: a fingerprint of another format.
+        found.extend(row.flatten());
+    }
+    Ok(found)
+}
+
+/// Store an article's fingerprint and band keys, replacing those of a previous version.
+pub(super) fn index_article(
+    conn: &Connection,
+    id: i64,
+    features: &Features,
+    keys: &[i64],
+) -> rusqlite::Result<()> {
+    if let Some(old) = stored_features(conn, id)? {
+        let mut delete =
+            conn.prepare_cached("DELETE FROM story_bands WHERE band_key = ?1 AND article_id = ?2")?;
+        for key in band_keys(&old) {
+            delete.execute(params![key, id])?;
+        }
+    }
+    conn.prepare_cached(
+        "INSERT INTO story_features (article_id, signature, title, clean_len, date)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (article_id) DO UPDATE SET signature = ?2, title = ?3, clean_len = ?4, date = ?5",
+    )?
+    .execute(params![
+        id,
+        features.signature_blob(),
+        features.title,
+        features.clean_len,
+        features.date
+    ])?;
+    let mut insert = conn.prepare_cached(
+        "INSERT OR IGNORE INTO story_bands (band_key, article_id) VALUES (?1, ?2)",
+    )?;
+    for key in keys {
+        insert.execute(params![key, id])?;
+    }
+    Ok(())
+}
+
+/// An article's stored fingerprint, if it has one of the current format.
+pub(super) fn stored_features(conn: &Connection, id: i64) -> rusqlite::Result<Option<Features>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT signature, title, clean_len, date FROM story_features WHERE article_id = ?1",
+        )?
+        .query_row([id], |r| {
+            let blob: Vec<u8> = r.get(0)?;
+            Ok(Features::from_stored(
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                &blob,
+            ))
+        })
+        .optional()?;
+    Ok(row.flatten())
+}
+
+/// Put an article in a story (its stories row is made by [`refresh_story`]).
+pub(super) fn set_story(conn: &Connection, id: i64, story: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE articles SET story = ?2 WHERE id = ?1")?
+        .execute(params![id, story])?;
+    Ok(())
+}
+
+/// Recompute a story's representative from its members; a story without members is deleted.
+pub(super) fn refresh_story(conn: &Connection, story: i64) -> rusqlite::Result<()> {
+    let members = conn
+        .prepare_cached(
+            "SELECT a.id, coalesce(f.clean_len, length(a.text)), f.date
+             FROM articles a LEFT JOIN story_features f ON f.article_id = a.id WHERE a.story = ?1",
+        )?
+        .query_map([story], |r| {
+            Ok(Member {
+                id: r.get(0)?,
+                clean_len: r.get(1)?,
+                date: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    match cluster::representative(&members) {
+        Some(representative) => conn
+            .prepare_cached(
+                "INSERT INTO stories (id, representative) VALUES (?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET representative = ?2",
+            )?
+            .execute(params![story, representative])?,
+        None => conn
+            .prepare_cached("DELETE FROM stories WHERE id = ?1")?
+            .execute([story])?,
+    };
+    Ok(())
+}
+
+/// The id of a story that `article` starts: its own id, unless other articles already use that
+/// id as their story (the article started it, then left it when updated in place); then a
+/// number above every article and story id.
+fn new_story_id(conn: &Connection, article: i64) -> rusqlite::Result<i64> {
+    let taken = conn
+        .prepare_cached("SELECT 1 FROM articles WHERE story = ?1 AND id != ?1 LIMIT 1")?
+        .exists([article])?;
+    if !taken {
+        return Ok(article);
+    }
+    conn.query_row(
+        "SELECT max(coalesce((SELECT max(id) FROM stories), 0),
+                    coalesce((SELECT max(id) FROM articles), 0),
+                    coalesce((SELECT max(story) FROM articles), 0)) + 1",
+        [],
+        |r| r.get(0),
+    )
+}
+
+/// Articles without a fingerprint (stored before clustering existed), oldest first.
+/// Scans the articles table: for a one-off catch-up, not for every fetch.
+pub(super) fn unclustered(conn: &Connection, limit: usize) -> rusqlite::Result<Vec<(i64, String)>> {
+    conn.prepare_cached(
+        "SELECT a.id, a.source FROM articles a
+         WHERE NOT EXISTS (SELECT 1 FROM story_features f WHERE f.article_id = a.id)
+         ORDER BY coalesce(a.published, a.fetched_at), a.id LIMIT ?1",
+    )?
+    .query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .collect()
+}
+
+impl Store {
+    /// Cluster one stored article (new, or updated in place) in a transaction of its own,
+    /// its source's boilerplate read first.
+    pub fn cluster_article(&mut self, id: i64, params: &Params) -> rusqlite::Result<Clustered> {
+        let source: String =
+            self.conn
+                .query_row("SELECT source FROM articles WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+        let boilerplate = self.source_boilerplate(&source)?;
+        self.cluster_article_with(id, &boilerplate, params)
+    }
+
+    /// [`Store::cluster_article`] with the source's boilerplate already read (once for a batch
+    /// of the same source, as a fetch does).
+    pub fn cluster_article_with(
+        &mut self,
+        id: i64,
+        boilerplate: &HashSet<u64>,
+        params: &Params,
+    ) -> rusqlite::Result<Clustered> {
+        let tx = self.conn.transaction()?;
+        let clustered = cluster_article(&tx, id, boilerplate, params)?;
+        tx.commit()?;
+        Ok(clustered)
+    }
+
+    /// The lines that `source` prints in several of its recent articles.
+    pub fn source_boilerplate(&self, source: &str) -> rusqlite::Result<HashSet<u64>> {
+        source_boilerplate(&self.conn, source)
+    }
+
+    /// Cluster up to `limit` articles that have no fingerprint yet (a database from before
+    /// stories), oldest first, in one transaction. Returns how many; call until it returns 0.
+    pub fn cluster_backlog(&mut self, params: &Params, limit: usize) -> rusqlite::Result<usize> {
+        let tx = self.conn.transaction()?;
+        let pending = unclustered(&tx, limit)?;
+        let mut boilerplate = HashMap::<String, HashSet<u64>>::new();
+        for (id, source) in &pending {
+            if !boilerplate.contains_key(source) {
+                let lines = source_boilerplate(&tx, source)?;
+                boilerplate.insert(source.clone(), lines);
+            }
+            cluster_article(&tx, *id, &boilerplate[source], params)?;
+        }
+        tx.commit()?;
+        Ok(pending.len())
+    }
+
+    /// An article's stored fingerprint (`None`: not clustered yet, or of an older format).
+    pub fn story_features(&self, id: i64) -> rusqlite::Result<Option<Features>> {
+        stored_features(&self.conn, id)
+    }
+
+    /// The indexed articles sharing band keys with `keys`, but `exclude`.
+    pub fn story_candidates(&self, keys: &[i64], exclude: i64) -> rusqlite::Result<Vec<Candidate>> {
+        candidates(&self.conn, keys, exclude)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::MIGRATIONS;
+
+    const RELEASE: &str = "Kerlann Cloud annonce avoir obtenu la qualification SecNumCloud pour son offre d'infrastructure à la demande, et lance officiellement son offre de cloud souverain.\n\n\
+        Hébergée dans les deux centres de données de l'entreprise, à Brest et à Rennes, l'offre comprend des machines virtuelles, du stockage objet compatible S3 et des grappes Kubernetes managées.\n\n\
+        Les premiers clients de l'offre sont la région Bretagne, le centre hospitalier universitaire de Brest et un équipementier naval. Kerlann Cloud vise 100 clients d'ici la fin de l'année.";
+    const OTHER: &str = "La Mission interministérielle du logiciel libre publie l'édition 2026 de son catalogue, la liste des logiciels libres recommandés pour les administrations de l'État.\n\n\
+        Chaque logiciel est accompagné d'un référent, agent public qui l'utilise en production et peut conseiller les autres administrations.";
+    const FOOTER: &str = "Abonnez-vous à notre newsletter pour recevoir chaque matin l'essentiel de l'actualité du numérique souverain.";
+
+    /// A bare article row, as the write path leaves it before clustering (`story` = its id).
+    fn insert(store: &Store, source: &str, title: &str, text: &str, published: &str) -> i64 {
+        store
+            .conn
+            .execute(
+                "INSERT INTO articles (source, url, title, published, fetched_at, summary, text, content_hash)
+                 VALUES (?1, 'https://example.org/' || ?2 || '/' || (SELECT count(*) FROM articles), ?2, ?3, ?3, '', ?4, '')",
+                params![source, title, published, text],
+            )
+            .unwrap();
+        let id = store.conn.last_insert_rowid();
+        store
+            .conn
+            .execute("UPDATE articles SET story = id WHERE id = ?1", [id])
+            .unwrap();
+        id
+    }
+
+    fn story(store: &Store, id: i64) -> i64 {
+        store
+            .conn
+            .query_row("SELECT story FROM articles WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    }
+
+    fn representative(store: &Store, story: i64) -> Option<i64> {
+        store
+            .conn
+            .query_row(
+                "SELECT representative FROM stories WHERE id = ?1",
+                [story],
+                |r| r.get(0),
+            )
+            .optional()
+            .unwrap()
+    }
+
+    fn count(store: &Store, sql: &str) -> i64 {
+        store.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn copies_join_the_story_of_the_first_and_the_longest_represents_it() {
+        let mut store = Store::open_in_memory().unwrap();
+        let params = Params::default();
+        let short = RELEASE
+            .split("\n\n")
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let a = insert(
+            &store,
+            "kerlann",
+            "Kerlann Cloud obtient SecNumCloud",
+            &short,
+            "2025-11-04T09:00:00Z",
+        );
+        let other = insert(
+            &store,
+            "mill",
+            "Publication du catalogue",
+            OTHER,
+            "2025-11-04T10:00:00Z",
+        );
+        let b = insert(
+            &store,
+            "infosouveraine",
+            "Le breton Kerlann Cloud décroche SecNumCloud",
+            &format!("{RELEASE}\n\n{FOOTER}"),
+            "2025-11-05T09:00:00Z",
+        );
+        assert_eq!(
+            store.cluster_article(a, &params).unwrap(),
+            Clustered {
+                story: a,
+                matched: None
+            }
+        );
+        assert_eq!(store.cluster_article(other, &params).unwrap().matched, None);
+        let joined = store.cluster_article(b, &params).unwrap();
+        assert_eq!(
+            joined,
+            Clustered {
+                story: a,
+                matched: Some(a)
+            }
+        );
+        assert_eq!(
+            (story(&store, a), story(&store, b), story(&store, other)),
+            (a, a, other)
+        );
+        assert_eq!(representative(&store, a), Some(b), "the longer text");
+        assert_eq!(representative(&store, other), Some(other));
+        assert_eq!(count(&store, "SELECT count(*) FROM stories"), 2);
+        // Clustering again changes nothing.
+        assert_eq!(store.cluster_article(b, &params).unwrap().story, a);
+        assert_eq!(store.cluster_article(a, &params).unwrap().story, a);
+    }
+
+    #[test]
+    fn an_article_updated_in_place_is_reclustered_and_reindexed() {
+        let mut store = Store::open_in_memory().unwrap();
+        let params = Params::default();
+        let a = insert(
+            &store,
+            "kerlann",
+            "Kerlann Cloud obtient SecNumCloud",
+            RELEASE,
+            "2025-11-04T09:00:00Z",
+        );
+        let b = insert(
+            &store,
+            "infosouveraine",
+            "Kerlann Cloud décroche SecNumCloud",
+            RELEASE,
+            "2025-11-05T09:00:00Z",
+        );
+        store.cluster_article(a, &params).unwrap();
+        assert_eq!(store.cluster_article(b, &params).unwrap().story, a);
+
+        // The founder is rewritten into another text: it leaves, the story keeps its id.
+        store
+            .conn
+            .execute(
+                "UPDATE articles SET title = 'Catalogue', text = ?2 WHERE id = ?1",
+                params![a, OTHER],
+            )
+            .unwrap();
+        let moved = store.cluster_article(a, &params).unwrap();
+        assert_eq!(moved.matched, None);
+        assert_ne!(moved.story, a, "story {a} still has a member");
+        assert_eq!(story(&store, b), a);
+        assert_eq!(representative(&store, a), Some(b));
+        assert_eq!(representative(&store, moved.story), Some(a));
+        let features = store.story_features(a).unwrap().unwrap();
+        let rows = count(
+            &store,
+            &format!("SELECT count(*) FROM story_bands WHERE article_id = {a}"),
+        );
+        assert_eq!(
+            rows as usize,
+            band_keys(&features).len(),
+            "old keys removed"
+        );
+
+        // Rewritten back: it rejoins, and its one-member story disappears.
+        store
+            .conn
+            .execute(
+                "UPDATE articles SET text = ?2 WHERE id = ?1",
+                params![a, RELEASE],
+            )
+            .unwrap();
+        assert_eq!(store.cluster_article(a, &params).unwrap().story, a);
+        assert_eq!(representative(&store, moved.story), None);
+        assert_eq!(count(&store, "SELECT count(*) FROM stories"), 1);
+    }
+
+    #[test]
+    fn candidates_skip_the_article_itself_and_deleted_articles() {
+        let mut store = Store::open_in_memory().unwrap();
+        let params = Params::default();
+        let a = insert(&store, "s", "Kerlann", RELEASE, "2025-11-04T09:00:00Z");
+        let b = insert(&store, "t", "Kerlann", RELEASE, "2025-11-04T10:00:00Z");
+        store.cluster_article(a, &params).unwrap();
+        store.cluster_article(b, &params).unwrap();
+        let keys = band_keys(&store.story_features(a).unwrap().unwrap());
+        let found: Vec<i64> = store
+            .story_candidates(&keys, a)
+            .unwrap()
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(found, [b]);
+        store
+            .conn
+            .execute("DELETE FROM articles WHERE id = ?1", [b])
+            .unwrap();
+        assert_eq!(
+            count(&store, "SELECT count(*) FROM story_features"),
+            1,
+            "cascade"
+        );
+        assert!(store.story_candidates(&keys, a).unwrap().is_empty());
+        assert!(store.story_candidates(&[], a).unwrap().is_empty());
+    }
+
+    #[test]
+    fn lines_a_source_repeats_are_its_boilerplate() {
+        let store = Store::open_in_memory().unwrap();
+        insert(
+            &store,
+            "trade",
+            "Un",
+            &format!("Premier sujet.\n\n{FOOTER}"),
+            "2026-01-01T00:00:00Z",
+        );
+        assert!(store.source_boilerplate("trade").unwrap().is_empty());
+        insert(
+            &store,
+            "trade",
+            "Deux",
+            &format!("Second sujet.\n\n{FOOTER}"),
+            "2026-01-02T00:00:00Z",
+        );
+        insert(&store, "other", "Trois", FOOTER, "2026-01-02T00:00:00Z");
+        let lines = store.source_boilerplate("trade").unwrap();
+        assert_eq!(lines, cluster::line_hashes(FOOTER).into_iter().collect());
+    }
+
+    #[test]
+    fn the_migration_applies_to_a_0001_database_and_the_backlog_is_clustered() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            for (n, (source, text)) in [("a", RELEASE), ("b", RELEASE), ("c", OTHER)]
+                .iter()
+                .enumerate()
+            {
+                conn.execute(
+                    "INSERT INTO articles (source, url, title, fetched_at, summary, text, content_hash, story)
+                     VALUES (?1, ?2, 'Kerlann', '2025-11-04T09:00:00Z', '', ?3, '', NULL)",
+                    params![source, format!("https://example.org/{n}"), text],
+                )
+                .unwrap();
+            }
+        }
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(count(&store, "SELECT count(*) FROM stories"), 3);
+        assert_eq!(
+            count(&store, "SELECT count(*) FROM articles WHERE story = id"),
+            3
+        );
+        let params = Params::default();
+        assert_eq!(store.cluster_backlog(&params, 2).unwrap(), 2);
+        assert_eq!(store.cluster_backlog(&params, 2).unwrap(), 1);
+        assert_eq!(store.cluster_backlog(&params, 2).unwrap(), 0);
+        assert_eq!(story(&store, 2), 1);
+        assert_eq!(story(&store, 3), 3);
+        assert_eq!(
+            count(&store, "SELECT count(*) FROM stories"),
+            2,
+            "story 2 emptied"
+        );
+    }
+
+    /// The labelled set of `fixtures/stories` through this module: the figures the benchmark
+    /// prints, as a regression test of `Params::default()`.
+    #[test]
+    fn the_labelled_set_meets_its_targets() {
+        #[derive(serde::Deserialize)]
+        struct Labelled {
+            id: i64,
+            source: String,
+            title: String,
+            published: Option<String>,
+            text: String,
+            story: String,
+        }
+        let fixture = include_str!("../../fixtures/stories/articles.jsonl");
+        let mut articles: Vec<Labelled> = fixture
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        articles.sort_by(|a, b| {
+            (a.published.is_none(), &a.published, a.id).cmp(&(
+                b.published.is_none(),
+                &b.published,
+                b.id,
+            ))
+        });
+        let mut store = Store::open_in_memory().unwrap();
+        let params = Params::default();
+        let mut stored = Vec::new();
+        for a in &articles {
+            let date = a.published.as_deref().unwrap_or("2026-12-01T00:00:00Z");
+            let date = DateTime::parse_from_rfc3339(date)
+                .unwrap()
+                .with_timezone(&Utc);
+            let id = insert(
+                &store,
+                &a.source,
+                &a.title,
+                &a.text,
+                &crate::store::write::format_time(date),
+            );
+            store.cluster_article(id, &params).unwrap();
+            stored.push((a, id));
+        }
+        let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+        for (i, (a, x)) in stored.iter().enumerate() {
+            for (b, y) in &stored[i + 1..] {
+                match (a.story == b.story, story(&store, *x) == story(&store, *y)) {
+                    (true, true) => tp += 1,
+                    (false, true) => fp += 1,
+                    (true, false) => fn_ += 1,
+                    (false, false) => {}
+                }
+            }
+        }
+        let precision = f64::from(tp) / f64::from(tp + fp);
+        let recall = f64::from(tp) / f64::from(tp + fn_);
+        assert!(articles.len() >= 40 && tp + fn_ >= 25);
+        assert!(
+            precision >= 0.98 && recall >= 0.95,
+            "P {precision:.3} R {recall:.3}"
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! source health. Each source's results go in one transaction.
 
 use super::Store;
+use crate::cluster::Params as StoryParams;
 use crate::fetch::Validators;
 use crate::model::{ArticleDraft, Prepared, Source};
 use crate::tag::Tag;
@@ -98,22 +99,33 @@ impl Store {
         validators: &Validators,
         fallback_url: &str,
         articles: &[Prepared],
+        stories: &StoryParams,
         now: DateTime<Utc>,
     ) -> anyhow::Result<WriteCounts> {
         let tx = self.conn.transaction()?;
         let now_text = format_time(now);
         let mut counts = WriteCounts::default();
+        let mut touched = Vec::new();
         for article in articles {
             match upsert(&tx, &source.name, &article.draft, fallback_url, &now_text)? {
                 Upsert::New(id) => {
                     counts.new += 1;
                     replace_tags(&tx, id, &article.tags)?;
+                    touched.push(id);
                 }
                 Upsert::Updated(id) => {
                     counts.updated += 1;
                     replace_tags(&tx, id, &article.tags)?;
+                    touched.push(id);
                 }
                 Upsert::Unchanged => counts.unchanged += 1,
+            }
+        }
+        // Stories last: the source's boilerplate is learnt from its stored texts, this batch's too.
+        if !touched.is_empty() {
+            let boilerplate = super::cluster::source_boilerplate(&tx, &source.name)?;
+            for id in touched {
+                super::cluster::cluster_article(&tx, id, &boilerplate, stories)?;
             }
         }
         save_validators(&tx, source.url.as_str(), validators)?;
@@ -244,10 +256,7 @@ fn upsert(
             if inserted == 0 {
                 return Ok(Upsert::Unchanged);
             }
-            let id = tx.last_insert_rowid();
-            // Until clustering lands, every article is a story of its own.
-            tx.execute("UPDATE articles SET story = id WHERE id = ?1", [id])?;
-            Ok(Upsert::New(id))
+            Ok(Upsert::New(tx.last_insert_rowid()))
         }
     }
 }
