@@ -32,6 +32,8 @@ pub enum Command {
     Fetch(FetchArgs),
     /// Full-text search of the stored articles (newest first without a query)
     Search(SearchArgs),
+    /// Stories (the same article across sources) with their member counts
+    Stories(StoriesArgs),
     /// One article in full, with its tags and its duplicates
     Show(ShowArgs),
     /// Every configured source with its health
@@ -57,8 +59,9 @@ pub struct FetchArgs {
     pub wait: std::time::Duration,
 }
 
+/// What selects articles: shared by `search` and `stories`.
 #[derive(Debug, Args)]
-pub struct SearchArgs {
+pub struct FilterArgs {
     /// Words, "exact phrases", prefix*, AND, OR, NOT, parentheses; accents and case are ignored
     pub query: Vec<String>,
     /// Only articles with this tag (repeatable)
@@ -76,11 +79,25 @@ pub struct SearchArgs {
     /// At most N results
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
     /// Every matching article, not one per story
     #[arg(long)]
     pub all: bool,
     #[arg(long, value_enum, default_value_t = SearchFormat::Table)]
     pub format: SearchFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct StoriesArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -459,6 +459,25 @@ pub fn choose_story(
     })
 }
 
+/// Every story that has a member [`same_story`] accepts as a copy of `features`. When a new
+/// article is a copy of members of two stories, those stories were one all along (their
+/// copies arrived in an order that hid it): the caller merges them, so the stories do not
+/// depend on the order in which articles arrive.
+pub fn matching_stories(
+    features: &Features,
+    candidates: &[Candidate],
+    params: &Params,
+) -> Vec<i64> {
+    let mut stories: Vec<i64> = candidates
+        .iter()
+        .filter(|c| decide(&similarity(features, &c.features), params))
+        .map(|c| c.story)
+        .collect();
+    stories.sort_unstable();
+    stories.dedup();
+    stories
+}
+
 /// A member of a story, as [`representative`] weighs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Member {

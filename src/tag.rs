@@ -37,6 +37,11 @@ pub const TITLE_WEIGHT: u32 = 3;
 /// repeated ten times does not outweigh three different ones.
 pub const BODY_CAP: u32 = 3;
 
+/// Room for the lazy DFA of all patterns together. The default (a few MiB) is thrashed by a few
+/// dozen patterns with Unicode classes, and the regex engine then falls back to a search some
+/// 300 times slower; the memory is only taken as the states are built.
+const PATTERN_SET_DFA_BYTES: usize = 64 << 20;
+
 /// The topic rules of a configuration, compiled once and applied to many articles.
 #[derive(Debug, Clone)]
 pub struct Rules {
@@ -136,10 +141,21 @@ impl Assessment {
 /// One match of a term in one place; `start..end` locate keyword matches in the word form.
 #[derive(Debug, Clone, Copy)]
 struct Hit {
-    term: usize,
+    topic: usize,
     place: Place,
+    /// Keyword matches nest in one another; patterns and excludes never do.
+    keyword: bool,
     start: usize,
     end: usize,
+    term: usize,
+}
+
+/// The occurrences of one term in one place, once nested keyword matches are dropped.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    term: usize,
+    place: Place,
+    count: u32,
 }
 
 impl Rules {
@@ -199,13 +215,10 @@ impl Rules {
             }
             for pattern in &topic.patterns {
                 let folded = fold_pattern(pattern);
-                let regex = RegexBuilder::new(&folded)
-                    .case_insensitive(true)
-                    .build()
-                    .map_err(|e| {
-                        let detail = e.to_string().lines().last().unwrap_or_default().to_string();
-                        format!("topic `{}`: pattern `{pattern}`: {detail}", topic.name)
-                    })?;
+                let regex = RegexBuilder::new(&folded).build().map_err(|e| {
+                    let detail = e.to_string().lines().last().unwrap_or_default().to_string();
+                    format!("topic `{}`: pattern `{pattern}`: {detail}", topic.name)
+                })?;
                 let id = push_term(&mut terms, t, Role::Pattern, pattern);
                 pattern_sources.push(folded);
                 patterns.push((regex, id));
@@ -228,6 +241,8 @@ impl Rules {
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
                     .kind(Some(AhoCorasickKind::DFA))
+                    // Every word form starts with a space: a prefilter would stop at each one.
+                    .prefilter(false)
                     .build(&word_forms)
                     .or_else(|_| {
                         // A DFA too big for its limits: the contiguous NFA is slower, not wrong.
@@ -239,7 +254,7 @@ impl Rules {
             )
         };
         let pattern_set = RegexSetBuilder::new(&pattern_sources)
-            .case_insensitive(true)
+            .dfa_size_limit(PATTERN_SET_DFA_BYTES)
             .build()
             .map_err(|e| format!("the topic patterns are too many to compile together: {e}"))?;
         Ok(Rules {
@@ -257,115 +272,141 @@ impl Rules {
     /// that name no configured topic. `title` and `text` are plain text; every `source_tags`
     /// entry is given, with a reason of place [`Place::Source`].
     pub fn tag(&self, title: &str, text: &str, source_tags: &[String]) -> Vec<Tag> {
-        // Each topic the rules found something for, with whether they give it.
-        let mut slots: Vec<Option<(Tag, bool)>> = vec![None; self.topics.len()];
-        for assessment in self.assess(title, text) {
-            let given = assessment.given();
-            let t = self.by_name[&assessment.topic];
-            let tag = Tag {
-                topic: assessment.topic,
-                score: assessment.score,
-                reasons: assessment.reasons,
-            };
-            slots[t] = Some((tag, given));
-        }
+        let found = self.find(title, text);
+        let mut sourced: Vec<usize> = Vec::new();
         let mut extra: Vec<Tag> = Vec::new();
         for name in source_tags.iter().filter(|n| !n.trim().is_empty()) {
-            let reason = Reason {
-                term: name.clone(),
-                place: Place::Source,
-                count: 1,
-            };
-            let tag = match self.by_name.get(name.as_str()) {
-                Some(&t) => {
-                    let (tag, given) = slots[t].get_or_insert_with(|| (empty_tag(name), false));
-                    *given = true;
-                    tag
-                }
-                None => match extra.iter().position(|tag| &tag.topic == name) {
-                    Some(i) => &mut extra[i],
-                    None => {
-                        extra.push(empty_tag(name));
-                        extra.last_mut().expect("just pushed")
-                    }
-                },
-            };
-            if !tag.reasons.iter().any(|r| r.place == Place::Source) {
-                tag.reasons.push(reason);
+            match self.by_name.get(name.as_str()) {
+                Some(&t) => sourced.push(t),
+                None if extra.iter().any(|tag| &tag.topic == name) => {}
+                None => extra.push(Tag {
+                    topic: name.clone(),
+                    score: 0,
+                    reasons: vec![source_reason(name)],
+                }),
             }
         }
-        slots
-            .into_iter()
-            .flatten()
-            .filter_map(|(tag, given)| given.then_some(tag))
-            .chain(extra)
-            .collect()
+        sourced.sort_unstable();
+        sourced.dedup();
+
+        // Two streams in topic order: the topics found in the text, the topics of the source.
+        let mut groups = self.by_topic(&found).peekable();
+        let mut sourced = sourced.into_iter().peekable();
+        let mut tags = Vec::new();
+        loop {
+            let next_group = groups.peek().map(|(t, _)| *t);
+            let next_sourced = sourced.peek().copied();
+            let Some(t) = next_group.into_iter().chain(next_sourced).min() else {
+                break;
+            };
+            let group = match next_group == Some(t) {
+                true => groups.next().map_or(&[][..], |(_, group)| group),
+                false => &[],
+            };
+            let from_source = next_sourced == Some(t);
+            if from_source {
+                sourced.next();
+            }
+            let topic = &self.topics[t];
+            let (score, vetoed) = self.score(group);
+            if from_source || (!vetoed && score >= topic.min_score) {
+                // Reasons are built only for the tags given: most topics found are not.
+                let mut reasons = self.reasons(group, false);
+                if from_source {
+                    reasons.push(source_reason(&topic.name));
+                }
+                tags.push(Tag {
+                    topic: topic.name.clone(),
+                    score,
+                    reasons,
+                });
+            }
+        }
+        tags.extend(extra);
+        tags
     }
 
     /// Every topic with at least one term found in the article, given or not, in configuration
     /// order: the material of [`Rules::tag`], and the explanation of a near miss.
     pub fn assess(&self, title: &str, text: &str) -> Vec<Assessment> {
-        let mut hits = Vec::new();
-        for (place, field) in [(Place::Title, title), (Place::Body, text)] {
-            let folded = fold_text(field);
-            self.find_words(&folded, place, &mut hits);
-            self.find_patterns(&folded, place, &mut hits);
-        }
-        let counts = self.count(hits);
-
-        let mut assessments: Vec<Assessment> = Vec::new();
-        let mut current: Option<(usize, Assessment)> = None;
-        for (term_id, place, count) in counts {
-            let term = &self.terms[term_id];
-            if current.as_ref().is_none_or(|(t, _)| *t != term.topic) {
-                assessments.extend(current.take().map(|(_, a)| a));
-                let topic = &self.topics[term.topic];
-                current = Some((
-                    term.topic,
-                    Assessment {
-                        topic: topic.name.clone(),
-                        score: 0,
-                        min_score: topic.min_score,
-                        reasons: Vec::new(),
-                        vetoes: Vec::new(),
-                    },
-                ));
-            }
-            let Some((_, assessment)) = current.as_mut() else {
-                continue;
-            };
-            let reason = Reason {
-                term: term.text.clone(),
-                place,
-                count,
-            };
-            if term.role == Role::Exclude {
-                assessment.vetoes.push(reason);
-                continue;
-            }
-            let points = match place {
-                Place::Title => TITLE_WEIGHT,
-                _ => count.min(BODY_CAP),
-            };
-            assessment.score = assessment.score.saturating_add(points);
-            assessment.reasons.push(reason);
-        }
-        assessments.extend(current.map(|(_, a)| a));
-        assessments
+        let found = self.find(title, text);
+        self.by_topic(&found)
+            .map(|(t, group)| {
+                let topic = &self.topics[t];
+                Assessment {
+                    topic: topic.name.clone(),
+                    score: self.score(group).0,
+                    min_score: topic.min_score,
+                    reasons: self.reasons(group, false),
+                    vetoes: self.reasons(group, true),
+                }
+            })
+            .collect()
     }
 
-    fn find_words(&self, folded: &str, place: Place, hits: &mut Vec<Hit>) {
+    /// Every term found, by term (so by topic) then place.
+    fn find(&self, title: &str, text: &str) -> Vec<Found> {
+        let mut hits = Vec::new();
+        for (place, field) in [(Place::Title, title), (Place::Body, text)] {
+            let folded = Folded::new(field);
+            self.find_words(&folded.words, place, &mut hits);
+            self.find_patterns(&folded.text, place, &mut hits);
+        }
+        self.count(hits)
+    }
+
+    /// `found` cut by topic.
+    fn by_topic<'f>(&'f self, found: &'f [Found]) -> impl Iterator<Item = (usize, &'f [Found])> {
+        found
+            .chunk_by(|a, b| self.terms[a.term].topic == self.terms[b.term].topic)
+            .map(|group| (self.terms[group[0].term].topic, group))
+    }
+
+    /// The score of one topic's terms, and whether an exclude vetoes it.
+    fn score(&self, group: &[Found]) -> (u32, bool) {
+        let mut score = 0u32;
+        let mut vetoed = false;
+        for found in group {
+            if self.terms[found.term].role == Role::Exclude {
+                vetoed = true;
+                continue;
+            }
+            let points = match found.place {
+                Place::Title => TITLE_WEIGHT,
+                _ => found.count.min(BODY_CAP),
+            };
+            score = score.saturating_add(points);
+        }
+        (score, vetoed)
+    }
+
+    /// The reasons of one topic: its excludes found, or its keywords and patterns found.
+    fn reasons(&self, group: &[Found], excludes: bool) -> Vec<Reason> {
+        group
+            .iter()
+            .filter(|found| (self.terms[found.term].role == Role::Exclude) == excludes)
+            .map(|found| Reason {
+                term: self.terms[found.term].text.clone(),
+                place: found.place,
+                count: found.count,
+            })
+            .collect()
+    }
+
+    fn find_words(&self, words: &str, place: Place, hits: &mut Vec<Hit>) {
         let Some(automaton) = &self.words else {
             return;
         };
-        let words = words_of(folded);
-        for m in automaton.find_overlapping_iter(&words) {
+        for m in automaton.find_overlapping_iter(words) {
             for &term in &self.word_terms[m.pattern().as_usize()] {
+                let t = &self.terms[term];
                 hits.push(Hit {
-                    term,
+                    topic: t.topic,
                     place,
+                    keyword: t.role == Role::Keyword,
                     start: m.start(),
                     end: m.end(),
+                    term,
                 });
             }
         }
@@ -379,10 +420,12 @@ impl Rules {
             let (regex, term) = &self.patterns[i];
             for m in regex.find_iter(folded) {
                 hits.push(Hit {
-                    term: *term,
+                    topic: self.terms[*term].topic,
                     place,
+                    keyword: false,
                     start: m.start(),
                     end: m.end(),
+                    term: *term,
                 });
             }
         }
@@ -390,14 +433,12 @@ impl Rules {
 
     /// Occurrences by (term, place), sorted by term then place, once the keyword matches nested
     /// in a longer match of the same topic and place are dropped.
-    fn count(&self, mut hits: Vec<Hit>) -> Vec<(usize, Place, u32)> {
-        let terms = &self.terms;
+    fn count(&self, mut hits: Vec<Hit>) -> Vec<Found> {
         hits.sort_unstable_by_key(|h| {
-            let term = &terms[h.term];
             (
-                term.topic,
+                h.topic,
                 h.place,
-                term.role != Role::Keyword,
+                !h.keyword,
                 h.start,
                 Reverse(h.end),
                 h.term,
@@ -407,10 +448,9 @@ impl Rules {
         let mut group = None;
         let mut reach = 0;
         for hit in &hits {
-            let term = &terms[hit.term];
-            if term.role == Role::Keyword {
-                if group != Some((term.topic, hit.place)) {
-                    group = Some((term.topic, hit.place));
+            if hit.keyword {
+                if group != Some((hit.topic, hit.place)) {
+                    group = Some((hit.topic, hit.place));
                     reach = 0;
                 }
                 // Sorted by start, longest first: a match ending within the reach of an earlier
@@ -423,22 +463,28 @@ impl Rules {
             kept.push((hit.term, hit.place));
         }
         kept.sort_unstable();
-        let mut counts: Vec<(usize, Place, u32)> = Vec::new();
+        let mut counts: Vec<Found> = Vec::new();
         for (term, place) in kept {
             match counts.last_mut() {
-                Some((t, p, n)) if *t == term && *p == place => *n = n.saturating_add(1),
-                _ => counts.push((term, place, 1)),
+                Some(f) if f.term == term && f.place == place => {
+                    f.count = f.count.saturating_add(1)
+                }
+                _ => counts.push(Found {
+                    term,
+                    place,
+                    count: 1,
+                }),
             }
         }
         counts
     }
 }
 
-fn empty_tag(topic: &str) -> Tag {
-    Tag {
-        topic: topic.to_string(),
-        score: 0,
-        reasons: Vec::new(),
+fn source_reason(tag: &str) -> Reason {
+    Reason {
+        term: tag.to_string(),
+        place: Place::Source,
+        count: 1,
     }
 }
 
@@ -451,42 +497,161 @@ fn push_term(terms: &mut Vec<Term>, topic: usize, role: Role, text: &str) -> usi
     terms.len() - 1
 }
 
-/// The folded text with every whitespace run made one space: what patterns see, and what the
-/// word form is cut from.
-fn fold_text(text: &str) -> String {
-    let folded = fold(text);
-    let mut out = String::with_capacity(folded.len());
-    for c in folded.chars() {
-        if c.is_whitespace() {
-            if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
+/// A text made ready for matching, in one pass.
+struct Folded {
+    /// Folded ([`fold`]), every whitespace run made one space, no space at either end: what
+    /// patterns see.
+    text: String,
+    /// Its words, each between single spaces (a leading and a trailing one included), so that
+    /// ` ow2 ` is a whole word and ` souverain` a word prefix: what keywords see.
+    words: String,
+}
+
+impl Folded {
+    /// The same as [`fold`], with a fast path for ASCII (a table lookup a byte, no branch on
+    /// the kind of character), which is most of a French or English text: `fold` decomposes
+    /// every character.
+    fn new(text: &str) -> Folded {
+        let bytes = text.as_bytes();
+        let mut out = FoldedBytes {
+            text: Vec::new(),
+            text_len: 0,
+            text_space: true, // no leading space
+            words: Vec::new(),
+            words_len: 0,
+            words_space: false,
+        };
+        out.reserve(bytes.len() + 2);
+        out.space_in_words();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                out.push_ascii(b);
+                i += 1;
+            } else {
+                // A run of non-ASCII bytes is whole characters: ASCII never occurs inside one.
+                let start = i;
+                while i < bytes.len() && !bytes[i].is_ascii() {
+                    i += 1;
+                }
+                let folded = fold(&text[start..i]);
+                // Folding may lengthen a character (« Ⱥ » → « ⱥ »): room for it and the rest.
+                out.reserve(folded.len() + (bytes.len() - i) + 2);
+                for c in folded.chars() {
+                    out.push(c);
+                }
             }
+        }
+        if out.text_space && out.text_len > 0 {
+            out.text_len -= 1;
+        }
+        out.space_in_words();
+        out.text.truncate(out.text_len);
+        out.words.truncate(out.words_len);
+        Folded {
+            text: utf8(out.text),
+            words: utf8(out.words),
+        }
+    }
+}
+
+/// What [`fold`] makes of each ASCII byte (lower case, the backquote an apostrophe), and its
+/// kind: ASCII White_Space as `char::is_whitespace` has it (tab to carriage return, space), or a
+/// letter or digit.
+const ASCII_FOLD: [(u8, bool, bool); 128] = {
+    let mut table = [(0u8, false, false); 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        let folded = if c == b'`' {
+            b'\''
         } else {
-            out.push(c);
-        }
+            c.to_ascii_lowercase()
+        };
+        let space = matches!(c, b'\t'..=b'\r' | b' ');
+        table[b] = (folded, space, c.is_ascii_alphanumeric());
+        b += 1;
     }
-    out
+    table
+};
+
+/// [`Folded`] as it is built: buffers written up to their `_len`, and whether each ends with a
+/// space (a whitespace run is one space; anything but a letter or digit separates words).
+struct FoldedBytes {
+    text: Vec<u8>,
+    text_len: usize,
+    text_space: bool,
+    words: Vec<u8>,
+    words_len: usize,
+    words_space: bool,
 }
 
-/// Words of folded text, each between single spaces (a leading and a trailing one included), so
-/// that ` ow2 ` is a whole word and ` souverain` a word prefix.
-fn words_of(folded: &str) -> String {
-    let mut out = String::with_capacity(folded.len() + 2);
-    out.push(' ');
-    for c in folded.chars() {
+impl FoldedBytes {
+    /// Room for `n` more bytes in each buffer.
+    fn reserve(&mut self, n: usize) {
+        if self.text.len() < self.text_len + n {
+            self.text.resize(self.text_len + n, 0);
+        }
+        if self.words.len() < self.words_len + n {
+            self.words.resize(self.words_len + n, 0);
+        }
+    }
+
+    /// One ASCII byte, within the room reserved: the byte is always written, and kept or not.
+    fn push_ascii(&mut self, b: u8) {
+        let (folded, space, word) = ASCII_FOLD[usize::from(b & 0x7F)];
+        self.text[self.text_len] = if space { b' ' } else { folded };
+        self.text_len += usize::from(!(space && self.text_space));
+        self.text_space = space;
+        self.words[self.words_len] = if word { folded } else { b' ' };
+        self.words_len += usize::from(word || !self.words_space);
+        self.words_space = !word;
+    }
+
+    /// One folded character, within the room reserved.
+    fn push(&mut self, c: char) {
+        let mut buf = [0u8; 4];
+        let encoded = c.encode_utf8(&mut buf).as_bytes();
+        if c.is_whitespace() {
+            self.space_in_text();
+        } else {
+            self.text[self.text_len..self.text_len + encoded.len()].copy_from_slice(encoded);
+            self.text_len += encoded.len();
+            self.text_space = false;
+        }
         if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with(' ') {
-            out.push(' ');
+            self.words[self.words_len..self.words_len + encoded.len()].copy_from_slice(encoded);
+            self.words_len += encoded.len();
+            self.words_space = false;
+        } else {
+            self.space_in_words();
         }
     }
-    if !out.ends_with(' ') {
-        out.push(' ');
+
+    fn space_in_text(&mut self) {
+        if !self.text_space {
+            self.text[self.text_len] = b' ';
+            self.text_len += 1;
+            self.text_space = true;
+        }
     }
-    out
+
+    fn space_in_words(&mut self) {
+        if !self.words_space {
+            self.words[self.words_len] = b' ';
+            self.words_len += 1;
+            self.words_space = true;
+        }
+    }
 }
 
-/// A keyword as the automaton looks for it in [`words_of`]: ` cloud de confiance ` for a
+/// Bytes built from whole characters and ASCII, so valid UTF-8; checked all the same.
+fn utf8(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// A keyword as the automaton looks for it in [`Folded::words`]: ` cloud de confiance ` for a
 /// phrase, ` souverain` for `souverain*`. `None` when nothing is left to match.
 fn word_form(keyword: &str) -> Option<String> {
     let trimmed = keyword.trim();
@@ -494,7 +659,7 @@ fn word_form(keyword: &str) -> Option<String> {
         Some(stem) => (stem, true),
         None => (trimmed, false),
     };
-    let mut form = words_of(&fold(stem));
+    let mut form = Folded::new(stem).words;
     if form.trim().is_empty() {
         return None;
     }
@@ -504,19 +669,61 @@ fn word_form(keyword: &str) -> Option<String> {
     Some(form)
 }
 
-/// A pattern made to read folded text: its non-ASCII characters folded (« é » → « e », « ’ » →
-/// « ' »), its ASCII untouched so that `\D` or `\W` keep their meaning.
+/// A pattern made to read folded text, which is all lower case: its non-ASCII characters folded
+/// (« é » → « e », « ’ » → « ' »), its ASCII literals lower-cased, escapes and flags untouched (`\D`,
+/// `\W`, `(?U)` keep their meaning). It is then compiled case-sensitive: the same matches as
+/// case-insensitive on that text, and several times faster, as the regex engine can look for
+/// plain literals. A pattern whose letters hide in escapes (`\x41`, `\p{Lu}`, `[[:upper:]]`) is
+/// kept whole and made case-insensitive instead.
 fn fold_pattern(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len());
+    let mut folded = String::with_capacity(pattern.len());
     let mut buf = [0u8; 4];
     for c in pattern.chars() {
         if c.is_ascii() {
-            out.push(c);
+            folded.push(c);
         } else {
-            out.push_str(&fold(c.encode_utf8(&mut buf)));
+            folded.push_str(&fold(c.encode_utf8(&mut buf)));
         }
     }
-    out
+    lower_literals(&folded).unwrap_or_else(|| format!("(?i:{folded})"))
+}
+
+/// `pattern` with its ASCII literals lower-cased, or `None` when a letter may hide in an escape.
+fn lower_literals(pattern: &str) -> Option<String> {
+    if pattern.contains(":upper:") || pattern.contains(":lower:") {
+        return None;
+    }
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let escaped = chars.next()?;
+                if matches!(escaped, 'x' | 'u' | 'U' | 'p' | 'P') {
+                    return None;
+                }
+                out.push('\\');
+                out.push(escaped);
+            }
+            '(' if chars.peek() == Some(&'?') => {
+                out.push('(');
+                // Flags (`(?i)`, `(?U:`) and group names (`(?P<Name>`) are not literals.
+                let end = if matches!(chars.clone().nth(1), Some('P' | '<')) {
+                    '>'
+                } else {
+                    ':'
+                };
+                for f in chars.by_ref() {
+                    out.push(f);
+                    if f == end || f == ')' {
+                        break;
+                    }
+                }
+            }
+            c => out.push(c.to_ascii_lowercase()),
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -610,10 +817,16 @@ mod tests {
         let mut t = topic("releases", &["released"], &[], &[]);
         t.min_score = TITLE_WEIGHT;
         let r = rules(&[t]);
-        assert_eq!(names(&r, "GIMP 3.0 released", "Nothing here."), ["releases"]);
+        assert_eq!(
+            names(&r, "GIMP 3.0 released", "Nothing here."),
+            ["releases"]
+        );
         assert!(names(&r, "GIMP", "It was released.").is_empty());
         assert!(names(&r, "GIMP", "released, released").is_empty());
-        assert_eq!(names(&r, "GIMP", "released released released"), ["releases"]);
+        assert_eq!(
+            names(&r, "GIMP", "released released released"),
+            ["releases"]
+        );
         // the body count is capped
         let tags = r.tag("", &"released ".repeat(10), &[]);
         assert_eq!(tags[0].score, BODY_CAP);
@@ -650,9 +863,35 @@ mod tests {
         )]);
         let tags = r.tag("", "La Version 5.3\nest DISPONIBLE. Publiee hier.", &[]);
         assert_eq!(tags[0].score, 2);
-        assert_eq!(tags[0].reasons[0].term, r"version \d+(\.\d+)+ est disponible");
+        assert_eq!(
+            tags[0].reasons[0].term,
+            r"version \d+(\.\d+)+ est disponible"
+        );
         assert_eq!(tags[0].reasons[1].term, "publiée");
         assert!(names(&r, "", "la version 5 est prête").is_empty());
+    }
+
+    #[test]
+    fn patterns_ignore_case_and_keep_their_escapes() {
+        let cases = [
+            (r"Version \d+\.\d+", "VERSION 2.1", true),
+            (r"(?P<Name>Sortie) DE", "sortie de", true),
+            (r"(?U)Linux \D+", "linux x", true),
+            (r"\x41B", "ab", true),
+            (r"\p{Lu}", "a", true),
+            (r"Ça\W+Va", "ça, va", true),
+            (r"[A-Z]{3}\d", "abc1", true),
+            (r"\Bcloud", "cloud", false),
+            (r"\Dow2", "9ow2", false),
+        ];
+        for (pattern, text, expected) in cases {
+            let r = rules(&[topic("t", &[], &[pattern], &[])]);
+            assert_eq!(
+                !r.tag("", text, &[]).is_empty(),
+                expected,
+                "{pattern} on {text}"
+            );
+        }
     }
 
     #[test]
@@ -679,7 +918,12 @@ mod tests {
     #[test]
     fn reasons_name_term_place_and_count_in_config_order() {
         let r = rules(&[
-            topic("sovereignty", &["SecNumCloud", "cloud de confiance"], &[], &[]),
+            topic(
+                "sovereignty",
+                &["SecNumCloud", "cloud de confiance"],
+                &[],
+                &[],
+            ),
             topic("coalitions", &["OW2"], &[], &[]),
         ]);
         let tags = r.tag(
@@ -709,9 +953,40 @@ mod tests {
     }
 
     #[test]
+    fn the_ascii_fast_path_folds_as_fold_does() {
+        let slow = |t: &str| fold(t).split_whitespace().collect::<Vec<_>>().join(" ");
+        for text in [
+            "  Souveraineté\u{00A0}NUMÉRIQUE  ",
+            "l’État d`OW2 « cœur » — Ærø ß",
+            "e\u{0301}te\u{0301} E\u{0301}TE\u{0301}\u{0327}",
+            "\u{0301}début\t\r\nfin\u{2028}\u{3000}x",
+            "ΣΊΣΥΦΟΣ İstanbul ǅ ȺȾ",
+            "",
+        ] {
+            let folded = Folded::new(text);
+            assert_eq!(folded.text, slow(text), "{text:?}");
+            let words: Vec<&str> = folded.text.split(|c: char| !c.is_alphanumeric()).collect();
+            let words = words
+                .into_iter()
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>();
+            let expected = match words.is_empty() {
+                true => " ".to_string(),
+                false => format!(" {} ", words.join(" ")),
+            };
+            assert_eq!(folded.words, expected, "{text:?}");
+        }
+    }
+
+    #[test]
     fn hostile_inputs_do_not_panic() {
         let r = rules(&[
-            topic("a", &["cloud*", "OW2", "a b c"], &[r"\d+\.\d+", r"^$"], &["x"]),
+            topic(
+                "a",
+                &["cloud*", "OW2", "a b c"],
+                &[r"\d+\.\d+", r"^$"],
+                &["x"],
+            ),
             topic("b", &["é"], &[], &[]),
         ]);
         let big = "OW2 cloud é 1.2 ".repeat(70_000);

@@ -62,6 +62,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Fetch(args) => fetch::run(&context, &args),
         Command::Search(args) => search::run(&context, &args),
+        Command::Stories(args) => search::stories(&context, &args),
         Command::Show(args) => show::run(&context, &args),
         Command::Sources(args) => sources::run(&context, &args),
         Command::Tags(args) => tags::run(&context, &args),

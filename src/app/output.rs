@@ -51,7 +51,7 @@ impl<'a> ArticleJson<'a> {
             duplicates: row
                 .duplicates
                 .iter()
-                .map(|(id, source, url)| Duplicate {
+                .map(|(id, source, url, _)| Duplicate {
                     id: *id,
                     source,
                     url,

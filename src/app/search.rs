@@ -2,14 +2,15 @@
 
 use super::output::{fit, local_date, pad, terminal_width, ArticleJson};
 use super::{Context, Outcome, UsageError};
-use crate::cli::{SearchArgs, SearchFormat};
+use crate::cli::{FilterArgs, SearchArgs, SearchFormat, StoriesArgs, TableFormat};
 use crate::query::{parse_instant, to_fts};
 use crate::store::{ArticleRow, Filter, SearchError};
 use anyhow::Context as _;
 use chrono::Utc;
 use std::io::Write;
 
-pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<Outcome> {
+/// The store's filter from the flags; a malformed time is a usage error.
+fn filter(context: &Context, args: &FilterArgs, all: bool) -> Result<Filter, UsageError> {
     let tz = context.config.settings.timezone;
     let now = Utc::now();
     let instant = |flag: &str, value: &Option<String>| {
@@ -18,23 +19,32 @@ pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<Outcome> {
             .map(|v| parse_instant(v, now, &tz).map_err(|e| UsageError(format!("{flag}: {e}"))))
             .transpose()
     };
-    let query = args.query.join(" ");
-    let filter = Filter {
-        query: Some(to_fts(&query)).filter(|q| !q.is_empty()),
+    Ok(Filter {
+        query: Some(to_fts(&args.query.join(" "))).filter(|q| !q.is_empty()),
         sources: args.sources.clone(),
         tags: args.tags.clone(),
         since: instant("--since", &args.since)?,
         until: instant("--until", &args.until)?,
         limit: args.limit,
-        all: args.all,
-    };
-    let store = context.open_store()?;
-    let rows = store.search(&filter).map_err(|e| match e {
+        all,
+    })
+}
+
+/// A query FTS5 refused is the user's to fix (exit 2); anything else is a failure.
+fn explain(query: &[String]) -> impl Fn(SearchError) -> anyhow::Error + '_ {
+    move |e| match e {
         SearchError::BadQuery(message) => {
-            anyhow::Error::new(UsageError(format!("`{query}`: {message}")))
+            anyhow::Error::new(UsageError(format!("`{}`: {message}", query.join(" "))))
         }
         SearchError::Database(e) => anyhow::Error::new(e).context("search failed"),
-    })?;
+    }
+}
+
+pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<Outcome> {
+    let filter = filter(context, &args.filter, args.all)?;
+    let tz = context.config.settings.timezone;
+    let store = context.open_store()?;
+    let rows = store.search(&filter).map_err(explain(&args.filter.query))?;
     let mut out = std::io::stdout().lock();
     match args.format {
         SearchFormat::Json => {
@@ -137,4 +147,71 @@ fn write_table(
         )?;
     }
     Ok(())
+}
+
+#[derive(serde::Serialize)]
+struct StoryJson<'a> {
+    story: i64,
+    members: i64,
+    /// The story's representative (its most complete article), in the JSON of `search`.
+    article: ArticleJson<'a>,
+}
+
+/// `veille stories`: one line a story, with how many sources carried it.
+pub fn stories(context: &Context, args: &StoriesArgs) -> anyhow::Result<Outcome> {
+    let filter = filter(context, &args.filter, false)?;
+    let store = context.open_store()?;
+    let stories = store
+        .stories(&filter)
+        .map_err(explain(&args.filter.query))?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        TableFormat::Json => {
+            let items: Vec<StoryJson> = stories
+                .iter()
+                .map(|(row, members)| StoryJson {
+                    story: row.story,
+                    members: *members,
+                    article: ArticleJson::new(row),
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &items)?;
+            writeln!(out)?;
+        }
+        TableFormat::Table => {
+            let tz = context.config.settings.timezone;
+            let width = terminal_width();
+            let id_width = stories
+                .iter()
+                .map(|(r, _)| r.story.to_string().len())
+                .max()
+                .unwrap_or(5)
+                .max(5);
+            let title_width = width.saturating_sub(id_width + 10 + 7 + 6).max(10);
+            writeln!(
+                out,
+                "{:>id_width$}  {}  COPIES  TITLE (SOURCES)",
+                "STORY",
+                pad("DATE", 10)
+            )?;
+            for (row, members) in &stories {
+                let date = local_date(row.published.as_deref().or(Some(&row.fetched_at)), tz);
+                let mut sources = vec![row.source.as_str()];
+                for (_, source, _, _) in &row.duplicates {
+                    if !sources.contains(&source.as_str()) {
+                        sources.push(source);
+                    }
+                }
+                let line = format!("{} ({})", row.title, sources.join(", "));
+                writeln!(
+                    out,
+                    "{:>id_width$}  {}  {members:>6}  {}",
+                    row.story,
+                    pad(&date, 10),
+                    fit(&line, title_width)
+                )?;
+            }
+        }
+    }
+    Ok(Outcome::Success)
 }

@@ -37,8 +37,9 @@ pub fn run(context: &Context, args: &ShowArgs) -> anyhow::Result<Outcome> {
                     .collect();
                 writeln!(out, "Tag {topic}: {}", why.join(", "))?;
             }
-            for (id, source, url) in &row.duplicates {
-                writeln!(out, "Also reported by {source} (#{id}): {url}")?;
+            for (id, source, url, date) in &row.duplicates {
+                let date = local_date(Some(date), tz);
+                writeln!(out, "Also reported by {source} on {date} (#{id}): {url}")?;
             }
             writeln!(out, "\n{}", row.text)?;
         }

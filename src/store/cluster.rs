@@ -7,8 +7,8 @@
 
 use super::Store;
 use crate::cluster::{
-    self, band_keys, choose_story, recurring_lines, Candidate, Clustered, Features, Member, Params,
-    BOILERPLATE_MIN_ARTICLES, BOILERPLATE_WINDOW,
+    self, band_keys, choose_story, matching_stories, recurring_lines, Candidate, Clustered,
+    Features, Member, Params, BOILERPLATE_MIN_ARTICLES, BOILERPLATE_WINDOW,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -76,6 +76,11 @@ pub(super) fn cluster_article(
         },
     };
     set_story(conn, id, clustered.story)?;
+    for other in matching_stories(&features, &candidates, params) {
+        if other != clustered.story {
+            merge_story(conn, other, clustered.story)?;
+        }
+    }
     refresh_story(conn, clustered.story)?;
     if let Some(previous) = previous.filter(|&p| p != clustered.story) {
         refresh_story(conn, previous)?;
@@ -219,6 +224,15 @@ pub(super) fn refresh_story(conn: &Connection, story: i64) -> rusqlite::Result<(
             .prepare_cached("DELETE FROM stories WHERE id = ?1")?
             .execute([story])?,
     };
+    Ok(())
+}
+
+/// Every member of story `from` moves to story `into`; `from` is no more.
+fn merge_story(conn: &Connection, from: i64, into: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE articles SET story = ?2 WHERE story = ?1")?
+        .execute(params![from, into])?;
+    conn.prepare_cached("DELETE FROM stories WHERE id = ?1")?
+        .execute([from])?;
     Ok(())
 }
 

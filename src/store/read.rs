@@ -45,8 +45,8 @@ pub struct ArticleRow {
     pub story: i64,
     /// (topic, matched terms as JSON) in topic order.
     pub tags: Vec<(String, String)>,
-    /// (id, source, url) of the other articles of the story.
-    pub duplicates: Vec<(i64, String, String)>,
+    /// (id, source, url, date) of the other articles of the story, oldest first.
+    pub duplicates: Vec<(i64, String, String, String)>,
 }
 
 /// A source's health as stored; a source never attempted has no row.
@@ -128,7 +128,12 @@ impl Store {
                         coalesce(a.published, a.fetched_at) AS day
                  FROM {from} {filter_sql}
              ), picked AS (
-                 SELECT *, row_number() OVER (PARTITION BY story ORDER BY score, day DESC, id) AS n FROM hits
+                 -- One row a story: its representative when it matches, else its best match.
+                 SELECT hits.*, row_number() OVER (
+                     PARTITION BY hits.story
+                     ORDER BY hits.id IS NOT stories.representative, score, day DESC, hits.id
+                 ) AS n
+                 FROM hits LEFT JOIN stories ON stories.id = hits.story
              )
              SELECT {ARTICLE_COLUMNS} FROM picked JOIN articles a ON a.id = picked.id {keep}
              ORDER BY picked.score, picked.day DESC, a.id DESC {limit}"
@@ -169,15 +174,30 @@ impl Store {
             .query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
         let mut copies = self.conn.prepare_cached(
-            "SELECT id, source, url FROM articles WHERE story = ?1 AND id != ?2
-             ORDER BY coalesce(published, fetched_at), id",
+            "SELECT id, source, url, coalesce(published, fetched_at) FROM articles
+             WHERE story = ?1 AND id != ?2 ORDER BY coalesce(published, fetched_at), id",
         )?;
         row.duplicates = copies
             .query_map(params![row.story, row.id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
             .collect::<Result<_, _>>()?;
         Ok(())
+    }
+
+    /// Stories with their representative and member count, newest first, with the filters of
+    /// `search` (a story is in when one of its members is).
+    pub fn stories(&self, filter: &Filter) -> Result<Vec<(ArticleRow, i64)>, SearchError> {
+        let rows = self.search(filter)?;
+        let mut count = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM articles WHERE story = ?1")?;
+        rows.into_iter()
+            .map(|row| {
+                let members: i64 = count.query_row([row.story], |r| r.get(0))?;
+                Ok((row, members))
+            })
+            .collect()
     }
 
     /// How many articles carry each topic.

@@ -5,4 +5,5 @@ mod common;
 mod corpora;
 mod fetch;
 mod search;
+mod stories;
 mod tags;
