@@ -19,6 +19,11 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_stories.sql"),
 ];
 
+/// The schema step that brought stories: a database upgraded past it clusters its backlog.
+const STORIES_SCHEMA: usize = 2;
+/// Articles clustered per transaction when catching up.
+const BACKLOG_BATCH: usize = 1000;
+
 /// How long a statement waits for another process's write lock before failing.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -77,6 +82,11 @@ impl Store {
                 .with_context(|| format!("schema migration {} failed", step + 1))?;
             tx.pragma_update(None, "user_version", step + 1)?;
             tx.commit()?;
+        }
+        // Articles stored before stories existed are clustered once, on the upgrade.
+        if (1..STORIES_SCHEMA).contains(&version) {
+            let params = crate::cluster::Params::default();
+            while self.cluster_backlog(&params, BACKLOG_BATCH)? > 0 {}
         }
         Ok(())
     }
