@@ -21,7 +21,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_BODY: u64 = 16 * 1024 * 1024;
 pub const DEFAULT_USER_AGENT: &str = concat!("veille/", env!("CARGO_PKG_VERSION"));
 pub const DEFAULT_TIMEZONE: &str = "Europe/Paris";
-pub const DEFAULT_MIN_SCORE: u32 = 1;
+pub const DEFAULT_MIN_SCORE: u32 = 2;
 pub const DEFAULT_MAX_PAGES: u32 = 1;
 
 /// Every configuration problem found, each on its own line; the exit status is 2.
@@ -689,15 +689,23 @@ impl Checker<'_> {
                     DEFAULT_MIN_SCORE
                 }
             };
+            let topic = Topic {
+                name: t.name.clone(),
+                label: t.label.clone().unwrap_or_else(|| t.name.clone()),
+                keywords: t.keywords.clone(),
+                patterns: t.patterns.clone(),
+                exclude: t.exclude.clone(),
+                min_score,
+            };
+            // The tagging stage refuses what it cannot match (a keyword without a letter or digit).
             if ok {
-                topics.push(Topic {
-                    name: t.name.clone(),
-                    label: t.label.clone().unwrap_or_else(|| t.name.clone()),
-                    keywords: t.keywords.clone(),
-                    patterns: t.patterns.clone(),
-                    exclude: t.exclude.clone(),
-                    min_score,
-                });
+                if let Err(e) = crate::tag::Rules::compile(std::slice::from_ref(&topic)) {
+                    self.error(&at("keywords"), e);
+                    ok = false;
+                }
+            }
+            if ok {
+                topics.push(topic);
             }
         }
         topics
@@ -853,6 +861,16 @@ mod tests {
         let joined = parse_str(text).unwrap_err().to_string();
         assert!(joined.contains("names two sources"), "{joined}");
         assert!(joined.contains("needs a [source.selectors]"), "{joined}");
+    }
+
+    #[test]
+    fn a_keyword_that_cannot_match_is_refused_at_its_topic() {
+        let text = "[[topic]]\nname = \"t\"\nkeywords = [\"« »\"]\n";
+        let err = parse_str(text).unwrap_err().to_string();
+        assert!(
+            err.starts_with("feeds.toml:3: `topic[0].keywords`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -12,23 +12,26 @@
 //!   last word a prefix: `souverain*` matches « souveraines », `cloud` never matches « cloudflare ».
 //!   Within one topic a match inside a longer match of the same topic does not count again
 //!   (« cloud de confiance » is not also « cloud »), so one mention is one point.
-//! - A **pattern** is a regular expression, always case-insensitive, run on the folded text with
-//!   its whitespace runs made one space and its punctuation kept (`version \d+\.\d+` works). Its
-//!   non-ASCII characters are folded as the text is (write `publiée` or `publiee`), its ASCII is
-//!   left alone so escapes keep their meaning.
+//! - A **pattern** is a regular expression run on the folded text, its whitespace runs made one
+//!   space and its punctuation kept (`version \d+\.\d+` works). Case does not matter, as for
+//!   keywords; non-ASCII characters of the pattern are folded as the text is (write `publiée` or
+//!   `publiee`).
 //! - An **exclude** term is written and matched as a keyword; one found anywhere vetoes the topic.
 //! - The score of a topic sums, for each of its keywords and patterns, [`TITLE_WEIGHT`] when it is
 //!   found in the title and one point per occurrence in the body up to [`BODY_CAP`]. The topic is
 //!   given when the score reaches its `min_score` and nothing vetoes it.
 //! - The tags of the source (`tags = […]` of `[[source]]`) are always given, whatever the score
-//!   or the vetoes, with a reason of place [`Place::Source`].
+//!   or the vetoes, with a reason of place [`Place::Source`]; a tag that names no topic too.
+//!
+//! [`Rules::tag`] gives the tags; [`Rules::assess`] shows every topic the text touched, given or
+//! not, to explain a near miss.
 
 use crate::model::Topic;
 use crate::normalize::fold;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 use std::cmp::Reverse;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What a term found in the title adds to the score, however often it appears there: a title
 /// names what the article is about.
@@ -65,7 +68,7 @@ struct TopicRule {
     min_score: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Role {
     Keyword,
     Pattern,
@@ -162,109 +165,82 @@ impl Rules {
     /// Compile every topic: one automaton for all keywords and excludes of all topics, one
     /// regex set for all patterns. Fails on a term with no letter or digit to match, or on a
     /// pattern that does not compile, naming the topic and the term.
-    pub fn compile(topics: &[Topic]) -> Result<Rules, String> {
-        let mut rules_topics = Vec::with_capacity(topics.len());
+    pub fn compile<'t>(topics: &'t [Topic]) -> Result<Rules, String> {
         let mut terms = Vec::new();
-        let mut word_forms: Vec<String> = Vec::new();
-        let mut word_terms: Vec<Vec<usize>> = Vec::new();
-        let mut form_index: HashMap<String, usize> = HashMap::new();
-        let mut pattern_sources = Vec::new();
+        let mut forms = WordForms::default();
         let mut patterns = Vec::new();
-        let mut by_name = HashMap::new();
-
         for (t, topic) in topics.iter().enumerate() {
-            rules_topics.push(TopicRule {
-                name: topic.name.clone(),
-                min_score: topic.min_score,
-            });
-            by_name.entry(topic.name.clone()).or_insert(t);
-            // Two spellings of one term in one topic (« Souveraineté », « souverainete ») are
-            // one term: it must not score twice.
-            let mut seen_in_topic: HashMap<(String, bool), ()> = HashMap::new();
-            let keyed = topic
-                .keywords
-                .iter()
-                .map(|k| (k, Role::Keyword))
-                .chain(topic.exclude.iter().map(|k| (k, Role::Exclude)));
-            let mut word_entries = Vec::new();
-            for (keyword, role) in keyed {
-                let form = word_form(keyword).ok_or_else(|| {
-                    format!(
-                        "topic `{}`: `{keyword}` has no letter or digit to match",
-                        topic.name
-                    )
-                })?;
-                let exclude = role == Role::Exclude;
-                if seen_in_topic.insert((form.clone(), exclude), ()).is_none() {
-                    word_entries.push((keyword, role, form));
+            let name = &topic.name;
+            // Two spellings of one term (« Souveraineté », « souverainete ») are one term: it
+            // must not score twice.
+            let mut seen = HashSet::new();
+            let mut words = |list: &'t [String], role: Role| {
+                let mut kept = Vec::new();
+                for keyword in list {
+                    let form = word_form(keyword).ok_or_else(|| {
+                        format!("topic `{name}`: `{keyword}` has no letter or digit to match")
+                    })?;
+                    if seen.insert((form.clone(), role)) {
+                        kept.push((keyword, form));
+                    }
                 }
-            }
-            // Term ids: keywords, then patterns, then excludes, so that reasons come out in the
-            // order the topic is written.
-            let (keywords, excludes): (Vec<_>, Vec<_>) = word_entries
-                .into_iter()
-                .partition(|(_, role, _)| *role == Role::Keyword);
-            for (keyword, role, form) in keywords {
-                let id = push_term(&mut terms, t, role, keyword);
-                let slot = *form_index.entry(form.clone()).or_insert_with(|| {
-                    word_forms.push(form);
-                    word_terms.push(Vec::new());
-                    word_terms.len() - 1
-                });
-                word_terms[slot].push(id);
+                Ok::<_, String>(kept)
+            };
+            let keywords = words(&topic.keywords, Role::Keyword)?;
+            let excludes = words(&topic.exclude, Role::Exclude)?;
+            // Term ids follow the topic as it is written, so that reasons do too.
+            for (keyword, form) in keywords {
+                forms.add(form, push_term(&mut terms, t, Role::Keyword, keyword));
             }
             for pattern in &topic.patterns {
-                let folded = fold_pattern(pattern);
-                let regex = RegexBuilder::new(&folded).build().map_err(|e| {
-                    let detail = e.to_string().lines().last().unwrap_or_default().to_string();
-                    format!("topic `{}`: pattern `{pattern}`: {detail}", topic.name)
-                })?;
-                let id = push_term(&mut terms, t, Role::Pattern, pattern);
-                pattern_sources.push(folded);
-                patterns.push((regex, id));
+                // Lower-casing a class range can break it (`[Z-a]`): then the pattern as written.
+                let regex = Regex::new(&fold_pattern(pattern))
+                    .or_else(|_| Regex::new(&case_insensitive(&fold_non_ascii(pattern))))
+                    .map_err(|e| {
+                        let detail = e.to_string().lines().last().unwrap_or_default().to_string();
+                        format!("topic `{name}`: pattern `{pattern}`: {detail}")
+                    })?;
+                patterns.push((regex, push_term(&mut terms, t, Role::Pattern, pattern)));
             }
-            for (keyword, role, form) in excludes {
-                let id = push_term(&mut terms, t, role, keyword);
-                let slot = *form_index.entry(form.clone()).or_insert_with(|| {
-                    word_forms.push(form);
-                    word_terms.push(Vec::new());
-                    word_terms.len() - 1
-                });
-                word_terms[slot].push(id);
+            for (keyword, form) in excludes {
+                forms.add(form, push_term(&mut terms, t, Role::Exclude, keyword));
             }
         }
 
-        let words = if word_forms.is_empty() {
+        let words = if forms.forms.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    // Every word form starts with a space: a prefilter would stop at each one.
-                    .prefilter(false)
-                    .build(&word_forms)
-                    .or_else(|_| {
-                        // A DFA too big for its limits: the contiguous NFA is slower, not wrong.
-                        AhoCorasick::builder()
-                            .match_kind(MatchKind::Standard)
-                            .build(&word_forms)
-                    })
-                    .map_err(|e| format!("the topic keywords are too many to compile: {e}"))?,
-            )
+            let automaton = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                // Every word form starts with a space: a prefilter would stop at each one.
+                .prefilter(false)
+                .build(&forms.forms)
+                .map_err(|e| format!("the topic keywords are too many to compile: {e}"))?;
+            Some(automaton)
         };
-        let pattern_set = RegexSetBuilder::new(&pattern_sources)
+        let pattern_set = RegexSetBuilder::new(patterns.iter().map(|(regex, _)| regex.as_str()))
             .dfa_size_limit(PATTERN_SET_DFA_BYTES)
             .build()
             .map_err(|e| format!("the topic patterns are too many to compile together: {e}"))?;
         Ok(Rules {
-            topics: rules_topics,
+            topics: topics
+                .iter()
+                .map(|topic| TopicRule {
+                    name: topic.name.clone(),
+                    min_score: topic.min_score,
+                })
+                .collect(),
             terms,
             words,
-            word_terms,
+            word_terms: forms.terms,
             pattern_set,
             patterns,
-            by_name,
+            by_name: topics
+                .iter()
+                .enumerate()
+                .map(|(t, topic)| (topic.name.clone(), t))
+                .collect(),
         })
     }
 
@@ -299,9 +275,10 @@ impl Rules {
             let Some(t) = next_group.into_iter().chain(next_sourced).min() else {
                 break;
             };
-            let group = match next_group == Some(t) {
-                true => groups.next().map_or(&[][..], |(_, group)| group),
-                false => &[],
+            let group: &[Found] = if next_group == Some(t) {
+                groups.next().map_or(&[], |(_, group)| group)
+            } else {
+                &[]
             };
             let from_source = next_sourced == Some(t);
             if from_source {
@@ -485,6 +462,26 @@ fn source_reason(tag: &str) -> Reason {
         term: tag.to_string(),
         place: Place::Source,
         count: 1,
+    }
+}
+
+/// The word forms of the automaton as they are collected, shared by all topics.
+#[derive(Default)]
+struct WordForms {
+    forms: Vec<String>,
+    /// Form → the terms that have it.
+    terms: Vec<Vec<usize>>,
+    index: HashMap<String, usize>,
+}
+
+impl WordForms {
+    fn add(&mut self, form: String, term: usize) {
+        let slot = *self.index.entry(form).or_insert_with_key(|form| {
+            self.forms.push(form.clone());
+            self.terms.push(Vec::new());
+            self.forms.len() - 1
+        });
+        self.terms[slot].push(term);
     }
 }
 
@@ -676,6 +673,12 @@ fn word_form(keyword: &str) -> Option<String> {
 /// plain literals. A pattern whose letters hide in escapes (`\x41`, `\p{Lu}`, `[[:upper:]]`) is
 /// kept whole and made case-insensitive instead.
 fn fold_pattern(pattern: &str) -> String {
+    let folded = fold_non_ascii(pattern);
+    lower_literals(&folded).unwrap_or_else(|| case_insensitive(&folded))
+}
+
+/// `pattern` with its non-ASCII characters folded, as the text is.
+fn fold_non_ascii(pattern: &str) -> String {
     let mut folded = String::with_capacity(pattern.len());
     let mut buf = [0u8; 4];
     for c in pattern.chars() {
@@ -685,7 +688,11 @@ fn fold_pattern(pattern: &str) -> String {
             folded.push_str(&fold(c.encode_utf8(&mut buf)));
         }
     }
-    lower_literals(&folded).unwrap_or_else(|| format!("(?i:{folded})"))
+    folded
+}
+
+fn case_insensitive(pattern: &str) -> String {
+    format!("(?i:{pattern})")
 }
 
 /// `pattern` with its ASCII literals lower-cased, or `None` when a letter may hide in an escape.
@@ -727,283 +734,4 @@ fn lower_literals(pattern: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn topic(name: &str, keywords: &[&str], patterns: &[&str], exclude: &[&str]) -> Topic {
-        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
-        Topic {
-            name: name.into(),
-            label: name.into(),
-            keywords: strings(keywords),
-            patterns: strings(patterns),
-            exclude: strings(exclude),
-            min_score: 1,
-        }
-    }
-
-    fn rules(topics: &[Topic]) -> Rules {
-        Rules::compile(topics).unwrap()
-    }
-
-    /// The topic names given to a body-only text.
-    fn names(rules: &Rules, title: &str, text: &str) -> Vec<String> {
-        rules
-            .tag(title, text, &[])
-            .into_iter()
-            .map(|t| t.topic)
-            .collect()
-    }
-
-    fn given(keyword: &str, text: &str) -> bool {
-        let r = rules(&[topic("t", &[keyword], &[], &[])]);
-        !r.tag("", text, &[]).is_empty()
-    }
-
-    #[test]
-    fn case_and_accents_are_ignored_both_ways() {
-        assert!(given("souverainete", "La Souveraineté numérique"));
-        assert!(given("Souveraineté", "SOUVERAINETE"));
-        assert!(given("cœur", "le coeur du sujet"));
-        assert!(given("ÉTAT", "l’état"));
-    }
-
-    #[test]
-    fn phrases_cross_line_breaks_and_punctuation() {
-        assert!(given("cloud de confiance", "un cloud\nde\r\n  confiance"));
-        assert!(given("open source", "l'open-source, enfin"));
-        assert!(given("chasser en meute", "« chasser… en — meute »"));
-        assert!(given("Microsoft 365", "sortir de Microsoft\u{00A0}365."));
-        assert!(!given("cloud de confiance", "un cloud de la confiance"));
-    }
-
-    #[test]
-    fn elisions_with_straight_and_curly_apostrophes() {
-        assert!(given("OW2", "le consortium d'OW2"));
-        assert!(given("OW2", "le consortium d’OW2"));
-        assert!(given("open source", "l’open source"));
-        assert!(given("l'État", "l’État")); // a keyword may carry its own elision
-    }
-
-    #[test]
-    fn whole_words_unless_a_trailing_star() {
-        assert!(!given("OW2", "OW23 arrive"));
-        assert!(!given("OW2", "NOW2"));
-        assert!(!given("cloud", "Cloudflare tombe"));
-        assert!(given("cloud*", "Cloudflare tombe"));
-        assert!(given("souverain*", "des solutions souveraines"));
-        assert!(!given("souverain*", "insouverain"));
-        assert!(!given("hyperscal*", "les hyper-scalers")); // a hyphen separates words
-        assert!(given("cloud de conf*", "le cloud de confiance"));
-    }
-
-    #[test]
-    fn exclude_vetoes_the_topic() {
-        let r = rules(&[topic(
-            "sovereignty",
-            &["souverain*"],
-            &[],
-            &["fonds souverain*"],
-        )]);
-        assert!(names(&r, "", "Un fonds souverain investit").is_empty());
-        assert_eq!(names(&r, "", "Un cloud souverain"), ["sovereignty"]);
-        let a = r.assess("", "le fonds souverain");
-        assert!(!a[0].given());
-        assert_eq!(a[0].vetoes[0].term, "fonds souverain*");
-    }
-
-    #[test]
-    fn title_weighs_more_than_body_and_min_score_decides() {
-        let mut t = topic("releases", &["released"], &[], &[]);
-        t.min_score = TITLE_WEIGHT;
-        let r = rules(&[t]);
-        assert_eq!(
-            names(&r, "GIMP 3.0 released", "Nothing here."),
-            ["releases"]
-        );
-        assert!(names(&r, "GIMP", "It was released.").is_empty());
-        assert!(names(&r, "GIMP", "released, released").is_empty());
-        assert_eq!(
-            names(&r, "GIMP", "released released released"),
-            ["releases"]
-        );
-        // the body count is capped
-        let tags = r.tag("", &"released ".repeat(10), &[]);
-        assert_eq!(tags[0].score, BODY_CAP);
-        assert_eq!(tags[0].reasons[0].count, 10);
-    }
-
-    #[test]
-    fn a_nested_match_counts_once_within_a_topic() {
-        let r = rules(&[
-            topic("a", &["cloud", "cloud de confiance"], &[], &[]),
-            topic("b", &["cloud"], &[], &[]),
-        ]);
-        let tags = r.tag("", "Le cloud de confiance.", &[]);
-        assert_eq!(tags[0].score, 1);
-        assert_eq!(tags[0].reasons[0].term, "cloud de confiance");
-        assert_eq!(tags[1].reasons[0].term, "cloud"); // other topics still see it
-    }
-
-    #[test]
-    fn duplicate_spellings_of_a_keyword_score_once() {
-        let r = rules(&[topic("t", &["Souveraineté", "souverainete"], &[], &[])]);
-        let tags = r.tag("", "souveraineté", &[]);
-        assert_eq!(tags[0].score, 1);
-        assert_eq!(tags[0].reasons.len(), 1);
-    }
-
-    #[test]
-    fn patterns_read_folded_text() {
-        let r = rules(&[topic(
-            "releases",
-            &[],
-            &[r"version \d+(\.\d+)+ est disponible", r"publiée"],
-            &[],
-        )]);
-        let tags = r.tag("", "La Version 5.3\nest DISPONIBLE. Publiee hier.", &[]);
-        assert_eq!(tags[0].score, 2);
-        assert_eq!(
-            tags[0].reasons[0].term,
-            r"version \d+(\.\d+)+ est disponible"
-        );
-        assert_eq!(tags[0].reasons[1].term, "publiée");
-        assert!(names(&r, "", "la version 5 est prête").is_empty());
-    }
-
-    #[test]
-    fn patterns_ignore_case_and_keep_their_escapes() {
-        let cases = [
-            (r"Version \d+\.\d+", "VERSION 2.1", true),
-            (r"(?P<Name>Sortie) DE", "sortie de", true),
-            (r"(?U)Linux \D+", "linux x", true),
-            (r"\x41B", "ab", true),
-            (r"\p{Lu}", "a", true),
-            (r"Ça\W+Va", "ça, va", true),
-            (r"[A-Z]{3}\d", "abc1", true),
-            (r"\Bcloud", "cloud", false),
-            (r"\Dow2", "9ow2", false),
-        ];
-        for (pattern, text, expected) in cases {
-            let r = rules(&[topic("t", &[], &[pattern], &[])]);
-            assert_eq!(
-                !r.tag("", text, &[]).is_empty(),
-                expected,
-                "{pattern} on {text}"
-            );
-        }
-    }
-
-    #[test]
-    fn source_tags_are_always_given() {
-        let mut t = topic("coalitions", &["CNLL"], &[], &["football"]);
-        t.min_score = 10;
-        let r = rules(&[t]);
-        let tags = r.tag(
-            "Match de football",
-            "Rien.",
-            &["local".into(), "coalitions".into(), "local".into()],
-        );
-        assert_eq!(tags.len(), 2);
-        assert_eq!(tags[0].topic, "coalitions");
-        assert_eq!(tags[0].reasons[0].place, Place::Source);
-        assert_eq!(tags[1].topic, "local");
-        assert_eq!(tags[1].reasons.len(), 1);
-        // with rule reasons too, the score below min_score
-        let tags = r.tag("Le CNLL", "", &["coalitions".into()]);
-        assert_eq!(tags[0].score, TITLE_WEIGHT);
-        assert_eq!(tags[0].reasons.len(), 2);
-    }
-
-    #[test]
-    fn reasons_name_term_place_and_count_in_config_order() {
-        let r = rules(&[
-            topic(
-                "sovereignty",
-                &["SecNumCloud", "cloud de confiance"],
-                &[],
-                &[],
-            ),
-            topic("coalitions", &["OW2"], &[], &[]),
-        ]);
-        let tags = r.tag(
-            "Cloud de confiance : OW2 répond",
-            "La qualification SecNumCloud… le cloud de confiance, encore le cloud de confiance.",
-            &[],
-        );
-        let sov = &tags[0];
-        assert_eq!(sov.topic, "sovereignty");
-        let reasons: Vec<(&str, Place, u32)> = sov
-            .reasons
-            .iter()
-            .map(|r| (r.term.as_str(), r.place, r.count))
-            .collect();
-        assert_eq!(
-            reasons,
-            [
-                ("SecNumCloud", Place::Body, 1),
-                ("cloud de confiance", Place::Title, 1),
-                ("cloud de confiance", Place::Body, 2),
-            ]
-        );
-        assert_eq!(sov.score, 1 + TITLE_WEIGHT + 2);
-        assert_eq!(tags[1].topic, "coalitions");
-        let json = serde_json::to_string(&tags[1].reasons[0]).unwrap();
-        assert_eq!(json, r#"{"term":"OW2","place":"title","count":1}"#);
-    }
-
-    #[test]
-    fn the_ascii_fast_path_folds_as_fold_does() {
-        let slow = |t: &str| fold(t).split_whitespace().collect::<Vec<_>>().join(" ");
-        for text in [
-            "  Souveraineté\u{00A0}NUMÉRIQUE  ",
-            "l’État d`OW2 « cœur » — Ærø ß",
-            "e\u{0301}te\u{0301} E\u{0301}TE\u{0301}\u{0327}",
-            "\u{0301}début\t\r\nfin\u{2028}\u{3000}x",
-            "ΣΊΣΥΦΟΣ İstanbul ǅ ȺȾ",
-            "",
-        ] {
-            let folded = Folded::new(text);
-            assert_eq!(folded.text, slow(text), "{text:?}");
-            let words: Vec<&str> = folded.text.split(|c: char| !c.is_alphanumeric()).collect();
-            let words = words
-                .into_iter()
-                .filter(|w| !w.is_empty())
-                .collect::<Vec<_>>();
-            let expected = match words.is_empty() {
-                true => " ".to_string(),
-                false => format!(" {} ", words.join(" ")),
-            };
-            assert_eq!(folded.words, expected, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn hostile_inputs_do_not_panic() {
-        let r = rules(&[
-            topic(
-                "a",
-                &["cloud*", "OW2", "a b c"],
-                &[r"\d+\.\d+", r"^$"],
-                &["x"],
-            ),
-            topic("b", &["é"], &[], &[]),
-        ]);
-        let big = "OW2 cloud é 1.2 ".repeat(70_000);
-        assert!(big.len() > 1_000_000);
-        let tags = r.tag(&big, &big, &[]);
-        assert_eq!(tags.len(), 2);
-        for text in ["", " ", "…!?«»’'\"-—", "\u{0301}\u{0301}", "\0\u{FEFF}"] {
-            r.tag(text, text, &[]);
-        }
-        assert!(Rules::compile(&[]).unwrap().tag("x", "y", &[]).is_empty());
-    }
-
-    #[test]
-    fn compile_names_the_bad_term() {
-        let err = Rules::compile(&[topic("t", &["« … »"], &[], &[])]).unwrap_err();
-        assert!(err.contains("topic `t`") && err.contains("« … »"), "{err}");
-        let err = Rules::compile(&[topic("t", &[], &["("], &[])]).unwrap_err();
-        assert!(err.contains("pattern `(`"), "{err}");
-    }
-}
+mod tests;
