@@ -70,7 +70,10 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // With STAT4 (on in the bundled SQLite) every new value bound to an indexed column
         // re-prepares a cached statement; a stable plan keeps the cache worth having.
-        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
         Ok(Store { conn })
     }
 

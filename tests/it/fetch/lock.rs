@@ -4,6 +4,18 @@
 use crate::common::{fetch, veille, Route, Server, Workspace};
 use std::time::{Duration, Instant};
 
+/// Wait until the first run holds the lock: its request reached the slow route.
+fn wait_until_holding(server: &Server) {
+    let started = Instant::now();
+    while server.requests_to("/slow").is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the first fetch never started"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn a_second_fetch_waits_then_names_the_one_running() {
     let server = Server::start();
@@ -25,15 +37,7 @@ fn a_second_fetch_waits_then_names_the_one_running() {
         .env_remove("VEILLE_DB")
         .stderr(std::process::Stdio::null());
     let mut first = first.spawn().expect("start the first fetch");
-    // Wait until the first run holds the lock (its request reached the server).
-    let started = Instant::now();
-    while server.requests_to("/slow").is_empty() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the first fetch never started"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until_holding(&server);
 
     let second = fetch(&ws, &["--wait", "1s"]);
     assert_eq!(second.code, 1, "{second}");
@@ -62,14 +66,7 @@ fn a_waiting_fetch_proceeds_when_the_first_ends() {
     let ws = Workspace::new(&[("slow", &server.url("/slow"))], &["timeout = \"2s\""]);
     let mut first = veille(&ws);
     let first = std::thread::spawn(move || first.args(["fetch"]).output().expect("first fetch"));
-    let started = Instant::now();
-    while server.requests_to("/slow").is_empty() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the first fetch never started"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until_holding(&server);
     let second = fetch(&ws, &["--wait", "30s"]);
     // It waited for the first (about 2 s), then ran its own attempt: same timeout, exit 3.
     assert_eq!(second.code, 3, "{second}");
