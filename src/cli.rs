@@ -54,6 +54,9 @@ pub struct FetchArgs {
     /// Requests in flight overall (overrides the settings)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: Option<u16>,
+    /// Show a progress bar on stderr: auto (only on a terminal), always, never
+    #[arg(long, value_enum, default_value_t = Progress::Auto)]
+    pub progress: Progress,
     /// How long to wait for another fetch of the same database to finish
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
     pub wait: std::time::Duration,
@@ -79,6 +82,13 @@ pub struct FilterArgs {
     /// At most N results
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Progress {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Args)]

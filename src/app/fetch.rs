@@ -2,6 +2,7 @@
 //! Requests run concurrently (bounded overall and per host); one task writes, source by source,
 //! each in one transaction, so a killed run leaves only whole sources behind.
 
+use super::progress::Reporter;
 use super::{Context, Outcome, UsageError};
 use crate::cli::FetchArgs;
 use crate::fetch::{Fetched, Fetcher, Validators};
@@ -46,7 +47,10 @@ pub fn run(context: &Context, args: &FetchArgs) -> anyhow::Result<Outcome> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let totals = runtime.block_on(fetch_all(context, &mut store, sources))?;
+    let reporter = Reporter::new(args.progress, context.quiet, sources.len());
+    let totals = runtime.block_on(fetch_all(context, &mut store, sources, &reporter));
+    reporter.finish();
+    let totals = totals?;
     if !context.quiet {
         let skipped = match totals.skipped {
             0 => String::new(),
@@ -89,6 +93,7 @@ async fn fetch_all(
     context: &Context,
     store: &mut Store,
     sources: Vec<Source>,
+    reporter: &Reporter,
 ) -> anyhow::Result<Totals> {
     let settings = &context.config.settings;
     let fetcher = Arc::new(Fetcher::new(settings)?);
@@ -106,22 +111,24 @@ async fn fetch_all(
         if let Some(until) = store.retry_after(&source.name)?.filter(|t| *t > now) {
             totals.skipped += 1;
             if context.verbose > 0 {
-                eprintln!(
+                reporter.line(&format!(
                     "{}: skipped: the server asked to wait until {}",
                     source.name,
                     until.format("%Y-%m-%d %H:%M UTC")
-                );
+                ));
             }
+            reporter.advance(totals.counts.new, totals.failed);
             continue;
         }
         if source.kind == SourceKind::Html {
             totals.skipped += 1;
             if !context.quiet {
-                eprintln!(
+                reporter.line(&format!(
                     "{}: skipped: html sources are not fetched by this version of veille yet",
                     source.name
-                );
+                ));
             }
+            reporter.advance(totals.counts.new, totals.failed);
             continue;
         }
         let validators = store.validators(source.url.as_str())?;
@@ -146,7 +153,16 @@ async fn fetch_all(
     while let Some(joined) = tasks.join_next().await {
         let (index, result, elapsed) = joined?;
         let source = &by_index[index];
-        record(context, store, source, result, elapsed, &mut totals);
+        record(
+            context,
+            reporter,
+            store,
+            source,
+            result,
+            elapsed,
+            &mut totals,
+        );
+        reporter.advance(totals.counts.new, totals.failed);
     }
     Ok(totals)
 }
@@ -210,6 +226,7 @@ async fn fetch_one(
 /// Write one source's outcome and report it. A failure of one source never stops the others.
 fn record(
     context: &Context,
+    reporter: &Reporter,
     store: &mut Store,
     source: &Source,
     result: Fetch,
@@ -244,13 +261,16 @@ fn record(
                 retry_after,
             };
             if let Err(e) = store.record_failure(source, &failure, now) {
-                eprintln!(
+                reporter.line(&format!(
                     "error: {}: could not record the failure: {e:#}",
                     source.name
-                );
+                ));
             }
             totals.failed += 1;
-            eprintln!("error: {}: {message} ({})", source.name, source.url);
+            reporter.line(&format!(
+                "error: {}: {message} ({})",
+                source.name, source.url
+            ));
             return;
         }
     };
@@ -258,22 +278,22 @@ fn record(
         Ok((counts, what)) => {
             totals.counts += counts;
             if context.verbose > 0 {
-                eprintln!(
+                reporter.line(&format!(
                     "{}: {what}: {} new, {} updated, {} unchanged ({} ms)",
                     source.name,
                     counts.new,
                     counts.updated,
                     counts.unchanged,
                     elapsed.as_millis()
-                );
+                ));
             }
         }
         Err(e) => {
             totals.failed += 1;
-            eprintln!(
+            reporter.line(&format!(
                 "error: {}: could not store its articles: {e:#}",
                 source.name
-            );
+            ));
         }
     }
 }

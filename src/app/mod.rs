@@ -5,6 +5,7 @@ mod check;
 mod fetch;
 mod lock;
 mod output;
+mod progress;
 mod search;
 mod show;
 mod sources;

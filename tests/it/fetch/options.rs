@@ -79,3 +79,22 @@ fn source_flag_fetches_only_that_source() {
     assert_eq!(articles.len(), 2);
     assert!(articles.iter().all(|a| a["source"] == "next"));
 }
+
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    let server = Server::start();
+    let ws = Workspace::new(&[("linuxfr", &server.url("/feeds/linuxfr-news.atom"))], &[]);
+    for mode in ["auto", "never"] {
+        let run = fetch(&ws, &["--progress", mode]);
+        assert_eq!(run.code, 0, "{run}");
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        assert_eq!(
+            lines.len(),
+            1,
+            "only the summary line with --progress {mode}: {run}"
+        );
+        assert!(lines[0].starts_with("1 sources: "), "{run}");
+    }
+    let bad = fetch(&ws, &["--progress", "sometimes"]);
+    assert_eq!(bad.code, 2, "{bad}");
+}
