@@ -8,6 +8,9 @@
 //!    Zipf vocabulary, bulk-loaded in one transaction with the rows `cluster_article` writes), then
 //!    the median time to cluster one new article into each, near-copies and fresh articles mixed.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use anyhow::{bail, Context};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rusqlite::{params, Connection};
@@ -176,13 +179,7 @@ fn labelled(params: &Params) -> anyhow::Result<()> {
             }
         }
     }
-    let precision = ratio(tp, tp + fp);
-    let recall = ratio(tp, tp + fn_);
-    let f1 = if precision + recall > 0.0 {
-        2.0 * precision * recall / (precision + recall)
-    } else {
-        0.0
-    };
+    let (precision, recall, f1) = common::scores(tp, fp, fn_);
     println!(
         "   pairs: {tp} true positive, {fp} false positive, {fn_} false negative (of {} same-story pairs)",
         tp + fn_
@@ -258,14 +255,6 @@ fn labelled(params: &Params) -> anyhow::Result<()> {
     }
     println!();
     Ok(())
-}
-
-fn ratio(n: usize, d: usize) -> f64 {
-    if d == 0 {
-        1.0
-    } else {
-        n as f64 / d as f64
-    }
 }
 
 // ------------------------------------------------------------------------- synthetic archives

@@ -3,6 +3,9 @@
 //! macro average, every misclassified article with its reasons), then the speed of
 //! `Rules::tag` on one thread with 50 synthetic topics of 30 terms over ~3 KB articles.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use anyhow::{Context, Result};
 use std::collections::{BTreeSet, HashMap};
 use std::hint::black_box;
@@ -208,13 +211,7 @@ fn report(
                 (false, false) => {}
             }
         }
-        let precision = ratio(tp, tp + fp);
-        let recall = ratio(tp, tp + fn_);
-        let f1 = if precision + recall > 0.0 {
-            2.0 * precision * recall / (precision + recall)
-        } else {
-            0.0
-        };
+        let (precision, recall, f1) = common::scores(tp as usize, fp as usize, fn_ as usize);
         f1_sum += f1;
         println!("  {name:<14} {tp:>4} {fp:>4} {fn_:>4} {precision:>9.3} {recall:>7.3} {f1:>6.3}");
     }
@@ -229,15 +226,6 @@ fn short(term: &str) -> String {
     match term.char_indices().nth(SHOWN) {
         Some((cut, _)) => format!("{}…", &term[..cut]),
         None => term.to_string(),
-    }
-}
-
-fn ratio(a: u32, b: u32) -> f64 {
-    if b == 0 {
-        // No prediction and nothing to find: nothing was wrong.
-        1.0
-    } else {
-        f64::from(a) / f64::from(b)
     }
 }
 

@@ -143,15 +143,6 @@ struct RawTopic {
 
 /// The keys each table accepts; anything else is refused, so a typo never passes silently.
 const TOP_KEYS: &[&str] = &["settings", "source", "topic", "stories", "digest", "email"];
-/// `[stories]`: fractions from 0 to 1, but `min_shingles` (a count) and `max_days_apart` (days).
-const STORY_FRACTIONS: &[&str] = &[
-    "text_jaccard",
-    "text_overlap",
-    "lead_overlap",
-    "weak_overlap",
-    "title_similarity",
-    "near_identical",
-];
 const STORY_KEYS: &[&str] = &[
     "text_jaccard",
     "text_overlap",
@@ -162,6 +153,8 @@ const STORY_KEYS: &[&str] = &[
     "min_shingles",
     "max_days_apart",
 ];
+/// The `[stories]` keys that are fractions from 0 to 1; the last two are a count and days.
+const STORY_FRACTIONS: &[&str] = STORY_KEYS.split_at(6).0;
 const SETTINGS_KEYS: &[&str] = &[
     "database",
     "concurrency",
