@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     match app::run(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::SomeSourcesFailed) => ExitCode::from(3),
+        Ok(Outcome::Interrupted(code)) => ExitCode::from(code),
         // A reader that stopped early (`veille search | head`) is not a failure.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {

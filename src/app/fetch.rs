@@ -38,6 +38,10 @@ struct Totals {
     counts: WriteCounts,
     failed: usize,
     skipped: usize,
+    /// The exit status of the signal that stopped the run, if one did.
+    interrupted: Option<u8>,
+    /// Sources still in flight when it stopped.
+    unfinished: usize,
 }
 
 pub fn run(context: &Context, args: &FetchArgs) -> anyhow::Result<Outcome> {
@@ -64,6 +68,13 @@ pub fn run(context: &Context, args: &FetchArgs) -> anyhow::Result<Outcome> {
             totals.counts.unchanged,
             totals.failed
         );
+    }
+    if let Some(code) = totals.interrupted {
+        eprintln!(
+            "interrupted: {} sources not fetched; what was complete is stored, the next fetch does the rest",
+            totals.unfinished
+        );
+        return Ok(Outcome::Interrupted(code));
     }
     Ok(if totals.failed > 0 {
         Outcome::SomeSourcesFailed
@@ -150,7 +161,20 @@ async fn fetch_all(
             (index, result, started.elapsed())
         });
     }
-    while let Some(joined) = tasks.join_next().await {
+    let stop = stop_signal();
+    tokio::pin!(stop);
+    loop {
+        let joined = tokio::select! {
+            joined = tasks.join_next() => joined,
+            code = &mut stop => {
+                // In-flight requests are dropped; every source already written stays written.
+                totals.unfinished = tasks.len();
+                tasks.abort_all();
+                totals.interrupted = Some(code);
+                break;
+            }
+        };
+        let Some(joined) = joined else { break };
         let (index, result, elapsed) = joined?;
         let source = &by_index[index];
         record(
@@ -166,6 +190,25 @@ async fn fetch_all(
     }
     Ok(totals)
 }
+
+/// Resolves on SIGINT (to exit 130) or SIGTERM (to exit 143); never if they cannot be watched.
+async fn stop_signal() -> u8 {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut interrupt), Ok(mut terminate)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = interrupt.recv() => SIGINT_EXIT,
+        _ = terminate.recv() => SIGTERM_EXIT,
+    }
+}
+
+/// Exit statuses of a run stopped by a signal: 128 + the signal's number, as shells report it.
+const SIGINT_EXIT: u8 = 130;
+const SIGTERM_EXIT: u8 = 143;
 
 /// Fetch, then parse, set identities and tag off the async workers: the CPU-heavy steps.
 async fn fetch_one(

@@ -23,6 +23,8 @@ pub enum Outcome {
     Success,
     /// `fetch` stored what it could, but at least one source failed (exit 3).
     SomeSourcesFailed,
+    /// `fetch` was stopped by SIGINT (exit 130) or SIGTERM (exit 143): what was complete is stored.
+    Interrupted(u8),
 }
 
 /// A mistake in what the user typed (exit 2), as opposed to a runtime failure (exit 1).

@@ -4,6 +4,7 @@
 mod failures;
 mod formats;
 mod identity;
+mod interrupt;
 mod lock;
 mod options;
 mod scale;
