@@ -16,7 +16,7 @@ fn stopped_by(signal: &str, expected: i32) {
         ],
         &["timeout = \"30s\""],
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_veille"))
+    let child = Command::new(env!("CARGO_BIN_EXE_veille"))
         .arg("--config")
         .arg(ws.config_path())
         .arg("fetch")
