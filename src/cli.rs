@@ -54,6 +54,9 @@ pub struct FetchArgs {
     /// Requests in flight overall (overrides the settings)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: Option<u16>,
+    /// Fetch sources even when their retry schedule says to wait
+    #[arg(long)]
+    pub force: bool,
     /// Show a progress bar on stderr: auto (only on a terminal), always, never
     #[arg(long, value_enum, default_value_t = Progress::Auto)]
     pub progress: Progress,

@@ -52,7 +52,9 @@ pub fn run(context: &Context, args: &FetchArgs) -> anyhow::Result<Outcome> {
         .enable_all()
         .build()?;
     let reporter = Reporter::new(args.progress, context.quiet, sources.len());
-    let totals = runtime.block_on(fetch_all(context, &mut store, sources, &reporter));
+    let totals = runtime.block_on(fetch_all(
+        context, &mut store, sources, args.force, &reporter,
+    ));
     reporter.finish();
     let totals = totals?;
     if !context.quiet {
@@ -104,6 +106,7 @@ async fn fetch_all(
     context: &Context,
     store: &mut Store,
     sources: Vec<Source>,
+    force: bool,
     reporter: &Reporter,
 ) -> anyhow::Result<Totals> {
     let settings = &context.config.settings;
@@ -119,11 +122,12 @@ async fn fetch_all(
     let mut by_index = Vec::new();
     let now = Utc::now();
     for source in sources {
-        if let Some(until) = store.retry_after(&source.name)?.filter(|t| *t > now) {
+        let wait = store.retry_after(&source.name)?.filter(|t| *t > now);
+        if let Some(until) = wait.filter(|_| !force) {
             totals.skipped += 1;
             if context.verbose > 0 {
                 reporter.line(&format!(
-                    "{}: skipped: the server asked to wait until {}",
+                    "{}: skipped until {} (the server asked, or it failed several times in a row; --force fetches it)",
                     source.name,
                     until.format("%Y-%m-%d %H:%M UTC")
                 ));
@@ -203,6 +207,21 @@ async fn stop_signal() -> u8 {
     tokio::select! {
         _ = interrupt.recv() => SIGINT_EXIT,
         _ = terminate.recv() => SIGTERM_EXIT,
+    }
+}
+
+/// The first retries of a failing source wait this long, doubling at each failure...
+const BACKOFF_BASE: chrono::Duration = chrono::Duration::minutes(30);
+/// ...up to this.
+const BACKOFF_CAP: chrono::Duration = chrono::Duration::hours(24);
+
+/// How long to leave a source alone after its `failures`-th failure in a row: a first failure
+/// is retried at the next run (a passing fault), then 30 min, 1 h, 2 h… capped at a day.
+fn next_attempt_delay(failures: i64) -> chrono::Duration {
+    match u32::try_from(failures.saturating_sub(2)) {
+        _ if failures <= 1 => chrono::Duration::zero(),
+        Ok(doublings) if doublings < 16 => (BACKOFF_BASE * 2i32.pow(doublings)).min(BACKOFF_CAP),
+        _ => BACKOFF_CAP,
     }
 }
 
@@ -299,9 +318,14 @@ fn record(
             message,
             retry_after,
         } => {
+            // A source that keeps failing is tried less and less often, whatever the server said.
+            let failures = store
+                .source_health(&source.name)
+                .map_or(1, |h| h.consecutive_failures + 1);
+            let backoff = now + next_attempt_delay(failures);
             let failure = Failure {
                 message: &message,
-                retry_after,
+                retry_after: Some(retry_after.map_or(backoff, |t| t.max(backoff))),
             };
             if let Err(e) = store.record_failure(source, &failure, now) {
                 reporter.line(&format!(
@@ -338,5 +362,21 @@ fn record(
                 source.name
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failing_sources_back_off_exponentially_up_to_a_day() {
+        let minutes = |n| next_attempt_delay(n).num_minutes();
+        assert_eq!(
+            [minutes(0), minutes(1), minutes(2), minutes(3), minutes(4)],
+            [0, 0, 30, 60, 120]
+        );
+        assert_eq!(minutes(8), 24 * 60);
+        assert_eq!(minutes(1000), 24 * 60);
     }
 }

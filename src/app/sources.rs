@@ -49,6 +49,7 @@ pub fn run(context: &Context, args: &SourcesArgs) -> anyhow::Result<Outcome> {
             writeln!(out)?;
         }
         TableFormat::Table => {
+            let now = chrono::Utc::now();
             let name_width = sources
                 .iter()
                 .map(|s| s.name.len())
@@ -62,12 +63,21 @@ pub fn run(context: &Context, args: &SourcesArgs) -> anyhow::Result<Outcome> {
                 pad("NAME", name_width)
             )?;
             for (source, h) in sources.iter().zip(&health) {
-                let status = match (&h.last_error, source.enabled) {
+                let mut status = match (&h.last_error, source.enabled) {
                     (_, false) => "disabled".to_string(),
                     (Some(error), _) => format!("{} failure(s): {error}", h.consecutive_failures),
                     (None, _) if h.last_attempt.is_none() => "never fetched".to_string(),
                     (None, _) => "ok".to_string(),
                 };
+                let waiting = h
+                    .retry_after
+                    .as_deref()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .filter(|t| *t > now);
+                if let Some(next) = waiting {
+                    let next = next.with_timezone(&context.config.settings.timezone);
+                    status.push_str(&format!("; next attempt {}", next.format("%Y-%m-%d %H:%M")));
+                }
                 writeln!(
                     out,
                     "{}  {:<4}  {:>8}  {:<20}  {}",

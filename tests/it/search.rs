@@ -468,7 +468,8 @@ fn sources_json_fields_and_health_after_failures() {
             ),
         )),
     );
-    assert_eq!(fetch(&ws, &[]).code, 0);
+    // After two failures in a row the source waits 30 min: --force fetches it now.
+    assert_eq!(fetch(&ws, &["--force"]).code, 0);
     let healed = sources_json(&ws);
     let down = healed
         .iter()

@@ -278,3 +278,34 @@ fn retry_after_http_date_on_503_is_honoured() {
     assert_eq!(second.summary().skipped, 1, "{second}");
     assert!(server.requests_to("/broken").is_empty());
 }
+
+#[test]
+fn a_source_failing_again_and_again_is_retried_less_often() {
+    let server = Server::start();
+    server.route("/down", Route::status(500));
+    let ws = Workspace::new(
+        &[
+            ("linuxfr", &server.url("/feeds/linuxfr-news.atom")),
+            ("down", &server.url("/down")),
+        ],
+        &[],
+    );
+    // A first failure is retried at the next run; after the second the source waits.
+    assert_eq!(fetch(&ws, &[]).code, 3);
+    assert_eq!(fetch(&ws, &[]).code, 3);
+    assert_eq!(server.requests_to("/down").len(), 2);
+    let waiting = fetch(&ws, &[]);
+    assert_eq!(waiting.code, 0, "{waiting}");
+    assert!(waiting.stderr.contains("1 skipped"), "{waiting}");
+    assert_eq!(
+        server.requests_to("/down").len(),
+        2,
+        "no request while it waits"
+    );
+    let table = crate::common::run(&ws, &["sources"]);
+    assert!(table.stdout.contains("next attempt"), "{table}");
+
+    let forced = fetch(&ws, &["--force"]);
+    assert_eq!(forced.code, 3, "{forced}");
+    assert_eq!(server.requests_to("/down").len(), 3);
+}
