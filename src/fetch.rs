@@ -5,6 +5,8 @@
 use crate::config::{format_size, Settings};
 use chrono::{DateTime, Utc};
 use reqwest::header::{self, HeaderMap, HeaderValue};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use url::Url;
 
@@ -64,6 +66,11 @@ pub enum FetchError {
 
 impl FetchError {
     /// When the server asked us to come back (429 or 503 with `Retry-After`).
+    /// The server said the resource is gone for good (410).
+    pub fn is_gone(&self) -> bool {
+        matches!(self, FetchError::Status { status: 410, .. })
+    }
+
     pub fn retry_after(&self) -> Option<DateTime<Utc>> {
         match self {
             FetchError::Status { retry_after, .. } => *retry_after,
@@ -88,12 +95,22 @@ pub struct Fetcher {
     client: reqwest::Client,
     max_body: u64,
     timeout: Duration,
+    /// Requested URL → where a 301/308 sent it, as the redirect policy saw it.
+    moved: Arc<Mutex<HashMap<Url, Url>>>,
 }
 
 impl Fetcher {
     pub fn new(settings: &Settings) -> anyhow::Result<Self> {
-        let policy = reqwest::redirect::Policy::custom(|attempt| {
+        let moved = Arc::new(Mutex::new(HashMap::new()));
+        let record = moved.clone();
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
             let next = attempt.url().clone();
+            // The requested URL itself answered "moved permanently": the user should update it.
+            if matches!(attempt.status().as_u16(), 301 | 308) && attempt.previous().len() == 1 {
+                if let Ok(mut moved) = record.lock() {
+                    moved.insert(attempt.previous()[0].clone(), next.clone());
+                }
+            }
             if !matches!(next.scheme(), "http" | "https") {
                 let refused = RedirectRefused::Scheme(next.to_string());
                 attempt.error(refused)
@@ -116,6 +133,7 @@ impl Fetcher {
             client,
             max_body: settings.max_body,
             timeout: settings.timeout,
+            moved,
         })
     }
 
@@ -174,6 +192,11 @@ impl Fetcher {
             final_url,
             validators,
         }))
+    }
+
+    /// Where `url` said it moved permanently during its last fetch, if it did.
+    pub fn take_moved(&self, url: &Url) -> Option<Url> {
+        self.moved.lock().ok()?.remove(url)
     }
 
     fn explain(&self, error: reqwest::Error) -> FetchError {

@@ -29,6 +29,7 @@ enum Fetch {
     Failed {
         message: String,
         retry_after: Option<DateTime<Utc>>,
+        gone: bool,
     },
 }
 
@@ -122,6 +123,17 @@ async fn fetch_all(
     let mut by_index = Vec::new();
     let now = Utc::now();
     for source in sources {
+        if !force && store.source_health(&source.name)?.gone {
+            totals.skipped += 1;
+            if context.verbose > 0 {
+                reporter.line(&format!(
+                    "{}: skipped: gone (HTTP 410); delete it from feeds.toml (--force tries it again)",
+                    source.name
+                ));
+            }
+            reporter.advance(totals.counts.new, totals.failed);
+            continue;
+        }
         let wait = store.retry_after(&source.name)?.filter(|t| *t > now);
         if let Some(until) = wait.filter(|_| !force) {
             totals.skipped += 1;
@@ -162,7 +174,8 @@ async fn fetch_all(
             let _host = per_host.acquire_owned().await;
             let _slot = overall.acquire_owned().await;
             let result = fetch_one(&fetcher, &url, &validators, rules, source_tags).await;
-            (index, result, started.elapsed())
+            let moved = fetcher.take_moved(&url);
+            (index, result, moved, started.elapsed())
         });
     }
     let stop = stop_signal();
@@ -179,7 +192,7 @@ async fn fetch_all(
             }
         };
         let Some(joined) = joined else { break };
-        let (index, result, elapsed) = joined?;
+        let (index, result, moved, elapsed) = joined?;
         let source = &by_index[index];
         record(
             context,
@@ -190,6 +203,7 @@ async fn fetch_all(
             elapsed,
             &mut totals,
         );
+        note_move(context, reporter, store, source, moved.as_ref());
         reporter.advance(totals.counts.new, totals.failed);
     }
     Ok(totals)
@@ -240,10 +254,18 @@ async fn fetch_one(
     let body = match fetcher.get(url, validators, Utc::now()).await {
         Ok(Fetched::NotModified) => return Fetch::NotModified,
         Ok(Fetched::Body(body)) => body,
+        Err(e) if e.is_gone() => {
+            return Fetch::Failed {
+                retry_after: None,
+                message: format!("{e} Gone: the feed was removed; veille stops fetching it (delete it from feeds.toml, or --force)"),
+                gone: true,
+            }
+        }
         Err(e) => {
             return Fetch::Failed {
                 retry_after: e.retry_after(),
                 message: e.to_string(),
+                gone: false,
             }
         }
     };
@@ -277,11 +299,37 @@ async fn fetch_one(
         Ok((Err(e), _)) => Fetch::Failed {
             message: e.to_string(),
             retry_after: None,
+            gone: false,
         },
         Err(e) => Fetch::Failed {
             message: format!("the parser stopped unexpectedly: {e}"),
             retry_after: None,
+            gone: false,
         },
+    }
+}
+
+/// Remember (and say) that a source's URL moved permanently, so the user updates feeds.toml.
+fn note_move(
+    context: &Context,
+    reporter: &Reporter,
+    store: &mut Store,
+    source: &Source,
+    moved: Option<&url::Url>,
+) {
+    if let Err(e) = store.record_move(&source.name, moved.map(url::Url::as_str)) {
+        reporter.line(&format!(
+            "error: {}: could not record its move: {e:#}",
+            source.name
+        ));
+    }
+    if let (Some(to), false) = (moved, context.quiet) {
+        reporter.line(&format!(
+            "warning: {}: {} moved permanently to {to}: update its url in {}",
+            source.name,
+            source.url,
+            context.config.path.display()
+        ));
     }
 }
 
@@ -317,6 +365,7 @@ fn record(
         Fetch::Failed {
             message,
             retry_after,
+            gone,
         } => {
             // A source that keeps failing is tried less and less often, whatever the server said.
             let failures = store
@@ -326,6 +375,7 @@ fn record(
             let failure = Failure {
                 message: &message,
                 retry_after: Some(retry_after.map_or(backoff, |t| t.max(backoff))),
+                gone,
             };
             if let Err(e) = store.record_failure(source, &failure, now) {
                 reporter.line(&format!(

@@ -65,6 +65,7 @@ pub fn run(context: &Context, args: &SourcesArgs) -> anyhow::Result<Outcome> {
             for (source, h) in sources.iter().zip(&health) {
                 let mut status = match (&h.last_error, source.enabled) {
                     (_, false) => "disabled".to_string(),
+                    _ if h.gone => "gone (HTTP 410): delete it from feeds.toml".to_string(),
                     (Some(error), _) => format!("{} failure(s): {error}", h.consecutive_failures),
                     (None, _) if h.last_attempt.is_none() => "never fetched".to_string(),
                     (None, _) => "ok".to_string(),
@@ -74,7 +75,10 @@ pub fn run(context: &Context, args: &SourcesArgs) -> anyhow::Result<Outcome> {
                     .as_deref()
                     .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
                     .filter(|t| *t > now);
-                if let Some(next) = waiting {
+                if let Some(to) = &h.moved_to {
+                    status.push_str(&format!("; moved to {to}"));
+                }
+                if let Some(next) = waiting.filter(|_| !h.gone) {
                     let next = next.with_timezone(&context.config.settings.timezone);
                     status.push_str(&format!("; next attempt {}", next.format("%Y-%m-%d %H:%M")));
                 }

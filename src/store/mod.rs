@@ -17,6 +17,7 @@ use std::time::Duration;
 pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_stories.sql"),
+    include_str!("migrations/0003_source_moves.sql"),
 ];
 
 /// The schema step that brought stories: a database upgraded past it clusters its backlog.

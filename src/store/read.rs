@@ -58,6 +58,10 @@ pub struct SourceHealth {
     pub consecutive_failures: i64,
     pub last_error: Option<String>,
     pub retry_after: Option<String>,
+    /// Where a 301/308 said the source moved, to be written in feeds.toml.
+    pub moved_to: Option<String>,
+    /// The server answered 410 Gone: the source is no longer fetched.
+    pub gone: bool,
 }
 
 const ARTICLE_COLUMNS: &str =
@@ -219,7 +223,8 @@ impl Store {
         let health = self
             .conn
             .query_row(
-                "SELECT last_attempt, last_success, consecutive_failures, last_error, retry_after
+                "SELECT last_attempt, last_success, consecutive_failures, last_error, retry_after,
+                        moved_to, gone
                  FROM sources WHERE name = ?1",
                 [name],
                 |r| {
@@ -230,6 +235,8 @@ impl Store {
                         consecutive_failures: r.get(2)?,
                         last_error: r.get(3)?,
                         retry_after: r.get(4)?,
+                        moved_to: r.get(5)?,
+                        gone: r.get(6)?,
                     })
                 },
             )

@@ -30,6 +30,8 @@ impl std::ops::AddAssign for WriteCounts {
 pub struct Failure<'a> {
     pub message: &'a str,
     pub retry_after: Option<DateTime<Utc>>,
+    /// The server said the source is gone for good (410): it is no longer fetched.
+    pub gone: bool,
 }
 
 /// Dates are stored as RFC 3339 in UTC to the second, so that text order is time order.
@@ -146,6 +148,15 @@ impl Store {
         Ok(())
     }
 
+    /// Where the source's URL said it moved permanently during its last fetch (`None`: it did not).
+    pub fn record_move(&mut self, source: &str, moved_to: Option<&str>) -> anyhow::Result<()> {
+        self.conn.execute(
+            "UPDATE sources SET moved_to = ?2 WHERE name = ?1 AND moved_to IS NOT ?2",
+            params![source, moved_to],
+        )?;
+        Ok(())
+    }
+
     pub fn record_failure(
         &mut self,
         source: &Source,
@@ -153,10 +164,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         self.conn.execute(
-            "INSERT INTO sources (name, kind, url, last_attempt, consecutive_failures, last_error, retry_after)
-             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
+            "INSERT INTO sources (name, kind, url, last_attempt, consecutive_failures, last_error, retry_after, gone)
+             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7)
              ON CONFLICT (name) DO UPDATE SET kind = ?2, url = ?3, last_attempt = ?4,
-                 consecutive_failures = consecutive_failures + 1, last_error = ?5, retry_after = ?6",
+                 consecutive_failures = consecutive_failures + 1, last_error = ?5, retry_after = ?6, gone = ?7",
             params![
                 source.name,
                 source.kind.as_str(),
@@ -164,6 +175,7 @@ impl Store {
                 format_time(now),
                 failure.message,
                 failure.retry_after.map(format_time),
+                failure.gone,
             ],
         )?;
         Ok(())
@@ -331,7 +343,7 @@ fn record_success(tx: &Transaction, source: &Source, now: &str) -> rusqlite::Res
         "INSERT INTO sources (name, kind, url, last_attempt, last_success, consecutive_failures)
          VALUES (?1, ?2, ?3, ?4, ?4, 0)
          ON CONFLICT (name) DO UPDATE SET kind = ?2, url = ?3, last_attempt = ?4, last_success = ?4,
-             consecutive_failures = 0, last_error = NULL, retry_after = NULL",
+             consecutive_failures = 0, last_error = NULL, retry_after = NULL, gone = 0",
         params![source.name, source.kind.as_str(), source.url.as_str(), now],
     )?;
     Ok(())

@@ -309,3 +309,71 @@ fn a_source_failing_again_and_again_is_retried_less_often() {
     assert_eq!(forced.code, 3, "{forced}");
     assert_eq!(server.requests_to("/down").len(), 3);
 }
+
+#[test]
+fn a_gone_source_is_reported_then_no_longer_fetched() {
+    let server = Server::start();
+    server.route("/gone", Route::status(410));
+    let ws = Workspace::new(
+        &[
+            ("linuxfr", &server.url("/feeds/linuxfr-news.atom")),
+            ("gone", &server.url("/gone")),
+        ],
+        &[],
+    );
+    let first = fetch(&ws, &[]);
+    assert_eq!(first.code, 3, "{first}");
+    let error = first.error_for("gone").unwrap_or_default().to_string();
+    assert!(
+        error.contains("HTTP 410 Gone") && error.contains("feeds.toml"),
+        "{first}"
+    );
+
+    let second = fetch(&ws, &[]);
+    assert_eq!(second.code, 0, "{second}");
+    assert!(second.stderr.contains("1 skipped"), "{second}");
+    assert_eq!(server.requests_to("/gone").len(), 1, "never asked again");
+    let table = crate::common::run(&ws, &["sources"]);
+    assert!(table.stdout.contains("gone (HTTP 410)"), "{table}");
+
+    let forced = fetch(&ws, &["--force"]);
+    assert_eq!(forced.code, 3, "{forced}");
+    assert_eq!(server.requests_to("/gone").len(), 2);
+}
+
+#[test]
+fn a_permanent_redirect_is_followed_and_reported() {
+    let server = Server::start();
+    server.route(
+        "/old.atom",
+        Route::redirect(301, "/feeds/linuxfr-news.atom"),
+    );
+    server.route("/temporary.json", Route::redirect(302, "/feeds/next.json"));
+    let ws = Workspace::new(
+        &[
+            ("linuxfr", &server.url("/old.atom")),
+            ("next", &server.url("/temporary.json")),
+        ],
+        &[],
+    );
+    let run = fetch(&ws, &[]);
+    assert_eq!(run.code, 0, "{run}");
+    let new_url = server.url("/feeds/linuxfr-news.atom");
+    assert!(
+        run.stderr.contains(&format!(
+            "warning: linuxfr: {} moved permanently to {new_url}",
+            server.url("/old.atom")
+        )),
+        "{run}"
+    );
+    assert!(
+        !run.stderr.contains("warning: next"),
+        "a 302 is not a move: {run}"
+    );
+    assert_eq!(crate::common::all_articles(&ws).len(), 5);
+    let table = crate::common::run(&ws, &["sources"]);
+    assert!(
+        table.stdout.contains(&format!("moved to {new_url}")),
+        "{table}"
+    );
+}
