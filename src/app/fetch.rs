@@ -123,7 +123,8 @@ async fn fetch_all(
     let mut by_index = Vec::new();
     let now = Utc::now();
     for source in sources {
-        if !force && store.source_health(&source.name)?.gone {
+        let schedule = store.schedule(&source.name)?;
+        if !force && schedule.gone {
             totals.skipped += 1;
             if context.verbose > 0 {
                 reporter.line(&format!(
@@ -134,7 +135,7 @@ async fn fetch_all(
             reporter.advance(totals.counts.new, totals.failed);
             continue;
         }
-        let wait = store.retry_after(&source.name)?.filter(|t| *t > now);
+        let wait = schedule.retry_after.filter(|t| *t > now);
         if let Some(until) = wait.filter(|_| !force) {
             totals.skipped += 1;
             if context.verbose > 0 {
@@ -317,13 +318,14 @@ fn note_move(
     source: &Source,
     moved: Option<&url::Url>,
 ) {
-    if let Err(e) = store.record_move(&source.name, moved.map(url::Url::as_str)) {
+    let Some(to) = moved else { return };
+    if let Err(e) = store.record_move(&source.name, to.as_str()) {
         reporter.line(&format!(
             "error: {}: could not record its move: {e:#}",
             source.name
         ));
     }
-    if let (Some(to), false) = (moved, context.quiet) {
+    if !context.quiet {
         reporter.line(&format!(
             "warning: {}: {} moved permanently to {to}: update its url in {}",
             source.name,
@@ -369,8 +371,8 @@ fn record(
         } => {
             // A source that keeps failing is tried less and less often, whatever the server said.
             let failures = store
-                .source_health(&source.name)
-                .map_or(1, |h| h.consecutive_failures + 1);
+                .schedule(&source.name)
+                .map_or(1, |s| s.consecutive_failures + 1);
             let backoff = now + next_attempt_delay(failures);
             let failure = Failure {
                 message: &message,

@@ -506,25 +506,38 @@ impl Checker<'_> {
         params
     }
 
+    /// A source or topic name: valid, and not taken by an earlier one (`seen`).
+    fn unique_name(
+        &mut self,
+        path: &str,
+        name: &str,
+        label: &str,
+        plural: &str,
+        seen: &mut HashSet<String>,
+    ) -> bool {
+        if !valid_name(name) {
+            self.error(
+                path,
+                format!("`{name}` is not a valid {label}: use a-z, 0-9 and -"),
+            );
+            false
+        } else if !seen.insert(name.to_string()) {
+            self.error(
+                path,
+                format!("`{name}` names two {plural}: names must be unique"),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
     fn sources(&mut self, raw: &[RawSource]) -> Vec<Source> {
         let mut seen = HashSet::new();
         let mut sources = Vec::new();
         for (i, s) in raw.iter().enumerate() {
             let at = |key: &str| format!("source[{i}].{key}");
-            let mut ok = true;
-            if !valid_name(&s.name) {
-                self.error(
-                    &at("name"),
-                    format!("`{}` is not a valid name: use a-z, 0-9 and -", s.name),
-                );
-                ok = false;
-            } else if !seen.insert(s.name.clone()) {
-                self.error(
-                    &at("name"),
-                    format!("`{}` names two sources: names must be unique", s.name),
-                );
-                ok = false;
-            }
+            let mut ok = self.unique_name(&at("name"), &s.name, "name", "sources", &mut seen);
             let url = match Url::parse(s.url.trim()) {
                 Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
                 _ => {
@@ -633,20 +646,7 @@ impl Checker<'_> {
         let mut topics = Vec::new();
         for (i, t) in raw.iter().enumerate() {
             let at = |key: &str| format!("topic[{i}].{key}");
-            let mut ok = true;
-            if !valid_name(&t.name) {
-                self.error(
-                    &at("name"),
-                    format!("`{}` is not a valid topic name: use a-z, 0-9 and -", t.name),
-                );
-                ok = false;
-            } else if !seen.insert(t.name.clone()) {
-                self.error(
-                    &at("name"),
-                    format!("`{}` names two topics: names must be unique", t.name),
-                );
-                ok = false;
-            }
+            let mut ok = self.unique_name(&at("name"), &t.name, "topic name", "topics", &mut seen);
             if t.keywords.is_empty() && t.patterns.is_empty() {
                 self.error(
                     &at("keywords"),

@@ -6,7 +6,7 @@ mod read;
 mod write;
 
 pub use read::{ArticleRow, Filter, SearchError, SourceHealth};
-pub use write::{Failure, RetagCounts, WriteCounts};
+pub use write::{Failure, RetagCounts, Schedule, WriteCounts};
 
 use anyhow::{bail, Context};
 use rusqlite::Connection;

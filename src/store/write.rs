@@ -26,6 +26,16 @@ impl std::ops::AddAssign for WriteCounts {
     }
 }
 
+/// What decides whether a source is fetched now.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    /// Not before this: the server's `Retry-After` or the backoff of repeated failures.
+    pub retry_after: Option<DateTime<Utc>>,
+    pub consecutive_failures: i64,
+    /// The server answered 410 Gone.
+    pub gone: bool,
+}
+
 /// A failed attempt, as recorded in the source's health.
 pub struct Failure<'a> {
     pub message: &'a str,
@@ -77,20 +87,26 @@ impl Store {
         Ok(found.unwrap_or_default())
     }
 
-    /// Until when a server asked us to leave this source alone, if it did.
-    pub fn retry_after(&self, source: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
-        let value: Option<Option<String>> = self
+    /// When the source may be fetched again, and why not: what `fetch` decides on, read
+    /// without counting the source's articles. A source never attempted has the default.
+    pub fn schedule(&self, source: &str) -> anyhow::Result<Schedule> {
+        let found = self
             .conn
-            .query_row(
-                "SELECT retry_after FROM sources WHERE name = ?1",
-                [source],
-                |r| r.get(0),
-            )
+            .prepare_cached(
+                "SELECT retry_after, consecutive_failures, gone FROM sources WHERE name = ?1",
+            )?
+            .query_row([source], |r| {
+                Ok(Schedule {
+                    retry_after: r
+                        .get::<_, Option<String>>(0)?
+                        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                        .map(|t| t.with_timezone(&Utc)),
+                    consecutive_failures: r.get(1)?,
+                    gone: r.get(2)?,
+                })
+            })
             .optional()?;
-        Ok(value
-            .flatten()
-            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-            .map(|t| t.with_timezone(&Utc)))
+        Ok(found.unwrap_or_default())
     }
 
     /// Store a source's items in one transaction, with its validators and its health.
@@ -148,10 +164,11 @@ impl Store {
         Ok(())
     }
 
-    /// Where the source's URL said it moved permanently during its last fetch (`None`: it did not).
-    pub fn record_move(&mut self, source: &str, moved_to: Option<&str>) -> anyhow::Result<()> {
+    /// Where the source's URL said it moved permanently during its last fetch; a success
+    /// without a move clears it.
+    pub fn record_move(&mut self, source: &str, moved_to: &str) -> anyhow::Result<()> {
         self.conn.execute(
-            "UPDATE sources SET moved_to = ?2 WHERE name = ?1 AND moved_to IS NOT ?2",
+            "UPDATE sources SET moved_to = ?2 WHERE name = ?1",
             params![source, moved_to],
         )?;
         Ok(())
@@ -343,7 +360,8 @@ fn record_success(tx: &Transaction, source: &Source, now: &str) -> rusqlite::Res
         "INSERT INTO sources (name, kind, url, last_attempt, last_success, consecutive_failures)
          VALUES (?1, ?2, ?3, ?4, ?4, 0)
          ON CONFLICT (name) DO UPDATE SET kind = ?2, url = ?3, last_attempt = ?4, last_success = ?4,
-             consecutive_failures = 0, last_error = NULL, retry_after = NULL, gone = 0",
+             consecutive_failures = 0, last_error = NULL, retry_after = NULL, gone = 0,
+             moved_to = NULL",
         params![source.name, source.kind.as_str(), source.url.as_str(), now],
     )?;
     Ok(())
