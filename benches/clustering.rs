@@ -118,6 +118,7 @@ fn labelled(params: &Params) -> anyhow::Result<()> {
             enabled: true,
             selectors: None,
             max_pages: 1,
+            delay: None,
         };
         let draft = ArticleDraft {
             guid: Some(format!("fixture-{}", article.id)),

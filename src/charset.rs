@@ -39,13 +39,36 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
             encoding: UTF_8,
         };
     }
-    let declared = http_charset
-        .and_then(|label| Encoding::for_label(label.as_bytes()))
-        .filter(|e| *e != UTF_8)
-        .or_else(|| declared_encoding(bytes).filter(|e| *e != UTF_8));
-    let encoding = declared.unwrap_or(WINDOWS_1252);
-    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    // The header, then the document's own declaration; when they disagree, the first that
+    // decodes these bytes without error.
+    let candidates: Vec<&'static Encoding> = [
+        http_charset.and_then(|label| Encoding::for_label(label.as_bytes())),
+        declared_encoding(bytes),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|e| *e != UTF_8)
+    .collect();
+    let mut first = None;
+    for encoding in &candidates {
+        let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+        if !had_errors {
+            return Decoded { text, encoding };
+        }
+        first.get_or_insert((text, *encoding));
+    }
+    let (text, encoding) = first.unwrap_or_else(|| {
+        let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
+        (text, WINDOWS_1252)
+    });
     Decoded { text, encoding }
+}
+
+/// A page's bytes as text, with the charset of its `Content-Type` header if it had one.
+pub fn decode_page(bytes: &[u8], content_type: Option<&str>) -> String {
+    decode(bytes, content_type.and_then(charset_of_content_type))
+        .text
+        .into_owned()
 }
 
 /// C1 control characters (U+0080–U+009F) in UTF-8 text are Windows-1252 punctuation that was
@@ -152,6 +175,24 @@ mod tests {
             decode("don\u{92}t \u{93}x\u{94}".as_bytes(), None).text,
             "don’t “x”"
         );
+    }
+
+    #[test]
+    fn when_header_and_document_disagree_the_clean_decoding_wins() {
+        // Latin-1 bytes, a header claiming ISO-2022-JP (a 7-bit encoding these bytes break),
+        // a `<meta>` saying ISO-8859-1.
+        let page = b"<meta charset=\"iso-8859-1\"><p>\xe9t\xe9 \x80</p>";
+        let decoded = decode(page, Some("iso-2022-jp"));
+        assert_eq!(decoded.encoding, WINDOWS_1252);
+        assert!(decoded.text.contains("été €"), "{}", decoded.text);
+    }
+
+    #[test]
+    fn spip_latin1_page_with_numeric_references() {
+        let page = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"></head><body><div class=\"texte\">L&#8217;\xe9t\xe9 du libre</div></body></html>";
+        let text = decode_page(page, Some("text/html"));
+        assert!(text.contains("L&#8217;été du libre"));
+        assert_eq!(crate::normalize::html_to_text(&text), "L’été du libre");
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub enum Command {
     Show(ShowArgs),
     /// Every configured source with its health
     Sources(SourcesArgs),
+    /// Work on one source: `veille source test NAME`
+    #[command(subcommand)]
+    Source(SourceCommand),
     /// Topics with their labels and article counts
     Tags(TagsArgs),
     /// Re-apply the current topic rules to every stored article
@@ -139,6 +142,24 @@ pub enum ShowFormat {
 pub struct SourcesArgs {
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// Fetch one source and print what it would store, storing nothing: to tune selectors
+    Test(SourceTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SourceTestArgs {
+    /// The source's name in the configuration
+    pub name: String,
+    /// Article pages to fetch at most (the listing shows every item)
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Lines of each article's text to print
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub lines: usize,
 }
 
 #[derive(Debug, Args)]

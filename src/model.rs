@@ -80,6 +80,9 @@ pub struct Source {
     pub enabled: bool,
     pub selectors: Option<Selectors>,
     pub max_pages: u32,
+    /// The least time between two requests of this source to its host, when it asks for more
+    /// than `[settings] delay`.
+    pub delay: Option<std::time::Duration>,
 }
 
 /// A configured topic, validated (regexes compile); applied by the tagging stage.

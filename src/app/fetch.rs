@@ -2,36 +2,20 @@
 //! Requests run concurrently (bounded overall and per host); one task writes, source by source,
 //! each in one transaction, so a killed run leaves only whole sources behind.
 
+use super::collect::{Collected as Fetch, Collector, Job, Known, KnownQuery, MAX_PAGES_PER_RUN};
 use super::progress::Reporter;
 use super::{Context, Outcome, UsageError};
 use crate::cli::FetchArgs;
-use crate::fetch::{Fetched, Fetcher, Validators};
-use crate::identity;
-use crate::model::{Prepared, Source, SourceKind};
-use crate::parse::feed::parse_feed;
+use crate::fetch::polite::{Gate, Robots};
+use crate::fetch::Fetcher;
+use crate::model::Source;
 use crate::store::{Failure, Store, WriteCounts};
 use crate::tag::Rules;
-use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use chrono::Utc;
 use std::sync::Arc;
 use std::time::Instant;
-use tokio::sync::Semaphore;
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
-
-/// What one source's fetch came to, handed from its task to the writer.
-enum Fetch {
-    NotModified,
-    Parsed {
-        articles: Vec<Prepared>,
-        validators: Validators,
-        fallback_url: String,
-    },
-    Failed {
-        message: String,
-        retry_after: Option<DateTime<Utc>>,
-        gone: bool,
-    },
-}
 
 #[derive(Default)]
 struct Totals {
@@ -110,11 +94,8 @@ async fn fetch_all(
     force: bool,
     reporter: &Reporter,
 ) -> anyhow::Result<Totals> {
-    let settings = &context.config.settings;
-    let fetcher = Arc::new(Fetcher::new(settings)?);
-    let rules = Arc::new(Rules::compile(&context.config.topics).map_err(UsageError)?);
-    let overall = Arc::new(Semaphore::new(settings.concurrency));
-    let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    let collector = Arc::new(collector(context)?);
+    let (ask, mut questions) = mpsc::unbounded_channel::<KnownQuery>();
     let mut totals = Totals {
         sources: sources.len(),
         ..Totals::default()
@@ -148,41 +129,35 @@ async fn fetch_all(
             reporter.advance(totals.counts.new, totals.failed);
             continue;
         }
-        if source.kind == SourceKind::Html {
-            totals.skipped += 1;
-            if !context.quiet {
-                reporter.line(&format!(
-                    "{}: skipped: html sources are not fetched by this version of veille yet",
-                    source.name
-                ));
-            }
-            reporter.advance(totals.counts.new, totals.failed);
-            continue;
-        }
-        let validators = store.validators(source.url.as_str())?;
-        let host = source.url.host_str().unwrap_or_default().to_string();
-        let per_host = hosts
-            .entry(host)
-            .or_insert_with(|| Arc::new(Semaphore::new(settings.per_host)))
-            .clone();
-        let (fetcher, overall, rules) = (fetcher.clone(), overall.clone(), rules.clone());
+        let job = Job {
+            validators: store.validators(source.url.as_str())?,
+            known: Known::Ask(ask.clone()),
+            page_budget: MAX_PAGES_PER_RUN,
+            source: source.clone(),
+        };
         let index = by_index.len();
-        let (url, source_tags) = (source.url.clone(), source.tags.clone());
         by_index.push(source);
+        let collector = collector.clone();
         tasks.spawn(async move {
             let started = Instant::now();
-            // The host's turn first, so that a busy host never holds slots others could use.
-            let _host = per_host.acquire_owned().await;
-            let _slot = overall.acquire_owned().await;
-            let result = fetch_one(&fetcher, &url, &validators, rules, source_tags).await;
-            let moved = fetcher.take_moved(&url);
+            let url = job.source.url.clone();
+            let result = collector.clone().collect(job).await;
+            let moved = collector.fetcher.take_moved(&url);
             (index, result, moved, started.elapsed())
         });
     }
+    drop(ask);
     let stop = stop_signal();
     tokio::pin!(stop);
     loop {
         let joined = tokio::select! {
+            Some((urls, reply)) = questions.recv() => {
+                // A task asks which of its items are stored already; on a database error it
+                // hears "none", and the store's unique indexes still keep out duplicates.
+                let known = store.known_urls(&urls).unwrap_or_default();
+                let _ = reply.send(known);
+                continue;
+            }
             joined = tasks.join_next() => joined,
             code = &mut stop => {
                 // In-flight requests are dropped; every source already written stays written.
@@ -208,6 +183,20 @@ async fn fetch_all(
         reporter.advance(totals.counts.new, totals.failed);
     }
     Ok(totals)
+}
+
+/// What every source's collection shares in this run.
+pub(super) fn collector(context: &Context) -> anyhow::Result<Collector> {
+    let settings = &context.config.settings;
+    Ok(Collector {
+        fetcher: Fetcher::new(settings)?,
+        gate: Gate::new(settings.concurrency, settings.per_host),
+        robots: Robots::new(&settings.user_agent),
+        rules: Rules::compile(&context.config.topics).map_err(UsageError)?,
+        timezone: settings.timezone,
+        delay: settings.delay,
+        page_concurrency: settings.per_host,
+    })
 }
 
 /// Resolves on SIGINT (to exit 130) or SIGTERM (to exit 143); never if they cannot be watched.
@@ -243,72 +232,6 @@ fn next_attempt_delay(failures: i64) -> chrono::Duration {
 /// Exit statuses of a run stopped by a signal: 128 + the signal's number, as shells report it.
 const SIGINT_EXIT: u8 = 130;
 const SIGTERM_EXIT: u8 = 143;
-
-/// Fetch, then parse, set identities and tag off the async workers: the CPU-heavy steps.
-async fn fetch_one(
-    fetcher: &Fetcher,
-    url: &url::Url,
-    validators: &Validators,
-    rules: Arc<Rules>,
-    source_tags: Vec<String>,
-) -> Fetch {
-    let body = match fetcher.get(url, validators, Utc::now()).await {
-        Ok(Fetched::NotModified) => return Fetch::NotModified,
-        Ok(Fetched::Body(body)) => body,
-        Err(e) if e.is_gone() => {
-            return Fetch::Failed {
-                retry_after: None,
-                message: format!("{e} Gone: the feed was removed; veille stops fetching it (delete it from feeds.toml, or --force)"),
-                gone: true,
-            }
-        }
-        Err(e) => {
-            return Fetch::Failed {
-                retry_after: e.retry_after(),
-                message: e.to_string(),
-                gone: false,
-            }
-        }
-    };
-    let parsed = tokio::task::spawn_blocking(move || {
-        let result = parse_feed(&body.bytes, body.content_type.as_deref(), &body.final_url);
-        let prepared = result.map(|mut feed| {
-            identity::assign(&mut feed.items);
-            let fallback_url = feed
-                .site_url
-                .clone()
-                .unwrap_or_else(|| body.final_url.to_string());
-            let articles: Vec<Prepared> = feed
-                .items
-                .into_iter()
-                .map(|draft| Prepared {
-                    tags: rules.tag(&draft.title, &draft.text, &source_tags),
-                    draft,
-                })
-                .collect();
-            (articles, fallback_url)
-        });
-        (prepared, body.validators)
-    })
-    .await;
-    match parsed {
-        Ok((Ok((articles, fallback_url)), validators)) => Fetch::Parsed {
-            articles,
-            validators,
-            fallback_url,
-        },
-        Ok((Err(e), _)) => Fetch::Failed {
-            message: e.to_string(),
-            retry_after: None,
-            gone: false,
-        },
-        Err(e) => Fetch::Failed {
-            message: format!("the parser stopped unexpectedly: {e}"),
-            retry_after: None,
-            gone: false,
-        },
-    }
-}
 
 /// Remember (and say) that a source's URL moved permanently, so the user updates feeds.toml.
 fn note_move(
@@ -354,6 +277,7 @@ fn record(
             articles,
             validators,
             fallback_url,
+            notes,
         } => store
             .save_articles(
                 source,
@@ -363,7 +287,14 @@ fn record(
                 &context.config.stories,
                 now,
             )
-            .map(|counts| (counts, format!("{} items", articles.len()))),
+            .map(|counts| {
+                if context.verbose > 0 {
+                    for note in &notes {
+                        reporter.line(&format!("{}: {note}", source.name));
+                    }
+                }
+                (counts, format!("{} items", articles.len()))
+            }),
         Fetch::Failed {
             message,
             retry_after,

@@ -2,12 +2,14 @@
 //! the clock and the terminal. `run` resolves the configuration once and hands it down.
 
 mod check;
+mod collect;
 mod fetch;
 mod lock;
 mod output;
 mod progress;
 mod search;
 mod show;
+mod source_test;
 mod sources;
 mod tags;
 
@@ -68,6 +70,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Stories(args) => search::stories(&context, &args),
         Command::Show(args) => show::run(&context, &args),
         Command::Sources(args) => sources::run(&context, &args),
+        Command::Source(crate::cli::SourceCommand::Test(args)) => source_test::run(&context, &args),
         Command::Tags(args) => tags::run(&context, &args),
         Command::Retag => tags::retag(&context),
         Command::Check => check::run(&context),

@@ -23,6 +23,8 @@ pub const DEFAULT_USER_AGENT: &str = concat!("veille/", env!("CARGO_PKG_VERSION"
 pub const DEFAULT_TIMEZONE: &str = "Europe/Paris";
 pub const DEFAULT_MIN_SCORE: u32 = 2;
 pub const DEFAULT_MAX_PAGES: u32 = 1;
+/// The longest pause between two requests to one host that a configuration may ask for.
+pub const MAX_DELAY: Duration = Duration::from_secs(300);
 
 /// Every configuration problem found, each on its own line; the exit status is 2.
 #[derive(Debug)]
@@ -56,6 +58,8 @@ pub struct Settings {
     pub max_body: u64,
     pub user_agent: String,
     pub timezone: chrono_tz::Tz,
+    /// The least time between the starts of two requests to one host.
+    pub delay: Duration,
 }
 
 /// A validated configuration.
@@ -101,6 +105,7 @@ struct RawSettings {
     max_body: Option<String>,
     user_agent: Option<String>,
     timezone: Option<String>,
+    delay: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -115,6 +120,7 @@ struct RawSource {
     enabled: Option<bool>,
     selectors: Option<RawSelectors>,
     max_pages: Option<i64>,
+    delay: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -163,6 +169,7 @@ const SETTINGS_KEYS: &[&str] = &[
     "max_body",
     "user_agent",
     "timezone",
+    "delay",
 ];
 const SOURCE_KEYS: &[&str] = &[
     "name",
@@ -173,6 +180,7 @@ const SOURCE_KEYS: &[&str] = &[
     "enabled",
     "selectors",
     "max_pages",
+    "delay",
 ];
 const SELECTOR_KEYS: &[&str] = &["item", "link", "title", "date", "content", "author", "next"];
 const TOPIC_KEYS: &[&str] = &[
@@ -451,7 +459,15 @@ impl Checker<'_> {
                 }
             },
         };
+        let delay = match text_setting("delay", &raw.delay) {
+            None => Duration::ZERO,
+            Some((value, origin)) => self.delay(&value, &origin).unwrap_or_else(|| {
+                ok = false;
+                Duration::ZERO
+            }),
+        };
         ok.then_some(Settings {
+            delay,
             database,
             concurrency,
             per_host,
@@ -592,6 +608,11 @@ impl Checker<'_> {
                     DEFAULT_MAX_PAGES
                 }
             };
+            let delay = s.delay.as_deref().and_then(|value| {
+                let parsed = self.delay(value, &at("delay"));
+                ok &= parsed.is_some();
+                parsed
+            });
             if let (true, Some(url)) = (ok, url) {
                 sources.push(Source {
                     name: s.name.clone(),
@@ -602,10 +623,25 @@ impl Checker<'_> {
                     enabled: s.enabled.unwrap_or(true),
                     selectors,
                     max_pages,
+                    delay,
                 });
             }
         }
         sources
+    }
+
+    /// A pause between requests: a duration from 0 to [`MAX_DELAY`].
+    fn delay(&mut self, value: &str, origin: &str) -> Option<Duration> {
+        match humantime::parse_duration(value.trim()) {
+            Ok(d) if d <= MAX_DELAY => Some(d),
+            _ => {
+                self.error(
+                    origin,
+                    format!("`{value}` is not a delay from \"0s\" to \"5m\" such as \"2s\""),
+                );
+                None
+            }
+        }
     }
 
     fn selectors(&mut self, raw: &RawSelectors, prefix: &str) -> Option<Selectors> {
@@ -620,9 +656,8 @@ impl Checker<'_> {
                 }
                 None => None,
                 Some(v) => {
-                    let css = v.split_once('@').map_or(v.as_str(), |(css, _)| css);
-                    if let Err(e) = scraper::Selector::parse(css) {
-                        self.error(&path, format!("`{v}` is not a valid CSS selector: {e}"));
+                    if let Err(e) = crate::parse::html::Field::parse(v) {
+                        self.error(&path, e);
                         ok = false;
                     }
                     Some(v.clone())

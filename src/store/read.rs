@@ -157,6 +157,23 @@ impl Store {
         Ok(rows)
     }
 
+    /// Which of `urls` (canonical) an article already has: pages that need no fetching.
+    pub fn known_urls(
+        &self,
+        urls: &[String],
+    ) -> rusqlite::Result<std::collections::HashSet<String>> {
+        let mut find = self
+            .conn
+            .prepare_cached("SELECT 1 FROM articles WHERE url_key = ?1")?;
+        let mut known = std::collections::HashSet::new();
+        for url in urls {
+            if find.exists([url])? {
+                known.insert(url.clone());
+            }
+        }
+        Ok(known)
+    }
+
     /// One article with its tags and copies.
     pub fn article(&self, id: i64) -> rusqlite::Result<Option<ArticleRow>> {
         let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?1");

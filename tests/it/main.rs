@@ -4,6 +4,7 @@
 mod common;
 mod corpora;
 mod fetch;
+mod pages;
 mod search;
 mod stories;
 mod tags;

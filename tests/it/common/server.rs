@@ -29,6 +29,8 @@ pub struct Request {
     /// The request target as sent: path and query.
     pub target: String,
     pub headers: Vec<(String, String)>,
+    /// When the server finished reading it.
+    pub received: Instant,
 }
 
 impl Request {
@@ -381,6 +383,7 @@ fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>, shared: &Shared) -
         method,
         target,
         headers,
+        received: Instant::now(),
     })
 }
 

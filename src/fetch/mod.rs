@@ -2,6 +2,8 @@
 //! redirects (http and https only) and the body capped while it streams, after decompression.
 //! It returns bytes or `NotModified`; it knows nothing of feeds or of the database.
 
+pub mod polite;
+
 use crate::config::{format_size, Settings};
 use chrono::{DateTime, Utc};
 use reqwest::header::{self, HeaderMap, HeaderValue};
