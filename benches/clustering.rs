@@ -126,6 +126,7 @@ fn labelled(params: &Params) -> anyhow::Result<()> {
             title: article.title.clone(),
             author: None,
             published: article.published,
+            published_approximate: false,
             summary: summarize(&article.text, veille::normalize::SUMMARY_MAX_CHARS),
             text: article.text.clone(),
         };

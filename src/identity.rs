@@ -67,6 +67,7 @@ mod tests {
             title: title.to_string(),
             author: None,
             published: None,
+            published_approximate: false,
             summary: String::new(),
             text: String::new(),
         }

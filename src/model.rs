@@ -15,6 +15,8 @@ pub struct ArticleDraft {
     pub author: Option<String>,
     /// `None` when the source gave no date: never replaced by "now".
     pub published: Option<DateTime<Utc>>,
+    /// The source gave only a month: `published` is the first day of it.
+    pub published_approximate: bool,
     /// Plain text, at most [`crate::normalize::SUMMARY_MAX_CHARS`] characters.
     pub summary: String,
     /// The full plain text the source gave (content, else summary).

@@ -206,7 +206,10 @@ impl Collector {
                 Ok(article) if !article.text.is_empty() => {
                     draft.text = article.text;
                     draft.author = draft.author.take().or(article.author);
-                    draft.published = draft.published.or(article.published);
+                    if draft.published.is_none() {
+                        draft.published = article.published;
+                        draft.published_approximate = article.date_approximate;
+                    }
                     if draft.summary.is_empty() {
                         draft.summary = article.summary;
                     }
@@ -321,6 +324,7 @@ impl Collector {
                             .unwrap_or_else(|| item.url.clone()),
                         author: article.author,
                         published: item.published.or(article.published),
+                        published_approximate: item.published.is_none() && article.date_approximate,
                         summary: article.summary,
                         text: article.text,
                     });

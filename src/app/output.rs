@@ -23,6 +23,9 @@ pub struct ArticleJson<'a> {
     pub url: &'a str,
     pub source: &'a str,
     pub published: Option<&'a str>,
+    /// Present and true only when the source gave just a month (dated the 1st).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub published_approximate: bool,
     pub fetched_at: &'a str,
     pub author: Option<&'a str>,
     pub tags: Vec<&'a str>,
@@ -43,6 +46,7 @@ impl<'a> ArticleJson<'a> {
             url: &row.url,
             source: &row.source,
             published: row.published.as_deref(),
+            published_approximate: row.published_approximate,
             fetched_at: &row.fetched_at,
             author: row.author.as_deref(),
             tags: row.tags.iter().map(|(t, _)| t.as_str()).collect(),

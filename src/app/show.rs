@@ -20,7 +20,11 @@ pub fn run(context: &Context, args: &ShowArgs) -> anyhow::Result<Outcome> {
         ShowFormat::Text => {
             let tz = context.config.settings.timezone;
             writeln!(out, "{}", row.title)?;
-            let mut line = vec![row.source.clone(), local_date(row.published.as_deref(), tz)];
+            let mut date = local_date(row.published.as_deref(), tz);
+            if row.published_approximate {
+                date = format!("{} (month only)", &date[..date.len().min(7)]);
+            }
+            let mut line = vec![row.source.clone(), date];
             line.extend(row.author.clone());
             writeln!(out, "{}", line.join(" · "))?;
             writeln!(out, "{}", row.url)?;

@@ -54,6 +54,7 @@ pub struct Article {
 /// Read an article page: its metadata, and its text from the `content` selector when one is
 /// configured and matches, else by automatic main-text extraction.
 pub fn article(html: &str, url: &Url, selectors: &PageSelectors, tz: chrono_tz::Tz) -> Article {
+    let html = &crate::normalize::bound_nesting(html);
     let document = Html::parse_document(html);
     let page = meta::metadata(&document, Some(url), tz);
     let mut notes = Vec::new();

@@ -194,6 +194,7 @@ fn draft(entry: Entry, base: &Url) -> ArticleDraft {
         title,
         author,
         published: entry.published.or(entry.updated),
+        published_approximate: false,
         summary: summarize(&summary, SUMMARY_MAX_CHARS),
         text,
     }

@@ -138,7 +138,7 @@ pub fn parse_listing(
     selectors: &ListingSelectors,
     read_date: impl Fn(&str) -> Option<DateTime<Utc>>,
 ) -> Result<Listing, ListingError> {
-    let document = Html::parse_document(html);
+    let document = Html::parse_document(&crate::normalize::bound_nesting(html));
     let base = base_url(&document, page_url);
     let root = document.root_element();
     let teasers = selectors.item.elements(root);
@@ -350,9 +350,13 @@ mod tests {
         ] {
             let _ = parse_listing(html, &page, &sel, no_date);
         }
-        let deep = "<div>".repeat(50_000) + "<a href='/x'>x</a>";
+        // Within the nesting bound the link is found; past it, the page is read (quickly) as a
+        // flattened one, whose excess tags are gone.
+        let deep = "<div>".repeat(400) + "<a href='/x'>x</a>";
         let listing = parse_listing(&deep, &page, &sel, no_date).unwrap();
         assert_eq!(listing.items[0].url, "https://e.org/x");
+        let hostile = "<div>".repeat(100_000) + "<a href='/x'>x</a>";
+        assert!(parse_listing(&hostile, &page, &sel, no_date).is_err());
     }
 
     #[test]

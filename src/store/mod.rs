@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_stories.sql"),
     include_str!("migrations/0003_source_moves.sql"),
+    include_str!("migrations/0004_published_approximate.sql"),
 ];
 
 /// The schema step that brought stories: a database upgraded past it clusters its backlog.

@@ -38,6 +38,8 @@ pub struct ArticleRow {
     pub url: String,
     pub source: String,
     pub published: Option<String>,
+    /// Only the month of `published` is known.
+    pub published_approximate: bool,
     pub fetched_at: String,
     pub author: Option<String>,
     pub summary: String,
@@ -65,7 +67,7 @@ pub struct SourceHealth {
 }
 
 const ARTICLE_COLUMNS: &str =
-    "a.id, a.title, a.url, a.source, a.published, a.fetched_at, a.author, a.summary, a.text, a.story";
+    "a.id, a.title, a.url, a.source, a.published, a.fetched_at, a.author, a.summary, a.text, a.story, a.published_approximate";
 
 fn article(row: &Row) -> rusqlite::Result<ArticleRow> {
     Ok(ArticleRow {
@@ -79,6 +81,7 @@ fn article(row: &Row) -> rusqlite::Result<ArticleRow> {
         summary: row.get(7)?,
         text: row.get(8)?,
         story: row.get::<_, Option<i64>>(9)?.unwrap_or(row.get(0)?),
+        published_approximate: row.get(10)?,
         tags: Vec::new(),
         duplicates: Vec::new(),
     })

@@ -250,8 +250,18 @@ fn upsert(
         Some((id, _, _)) => {
             tx.execute(
                 "UPDATE articles SET title = ?2, author = ?3, published = ?4, summary = ?5, text = ?6,
-                     content_hash = ?7, updated_at = ?8 WHERE id = ?1",
-                params![id, draft.title, draft.author, published, draft.summary, draft.text, hash, now],
+                     content_hash = ?7, updated_at = ?8, published_approximate = ?9 WHERE id = ?1",
+                params![
+                    id,
+                    draft.title,
+                    draft.author,
+                    published,
+                    draft.summary,
+                    draft.text,
+                    hash,
+                    now,
+                    draft.published_approximate
+                ],
             )?;
             if let Some(url) = &draft.url {
                 // A moved article takes its new link unless another article already has it.
@@ -265,8 +275,8 @@ fn upsert(
         None => {
             let inserted = tx.execute(
                 "INSERT INTO articles (source, guid, url, url_key, title, author, published, fetched_at,
-                     summary, text, content_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                     summary, text, content_hash, published_approximate)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                  ON CONFLICT DO NOTHING",
                 params![
                     source,
@@ -280,6 +290,7 @@ fn upsert(
                     draft.summary,
                     draft.text,
                     hash,
+                    draft.published_approximate,
                 ],
             )?;
             if inserted == 0 {

@@ -1,6 +1,9 @@
 //! Normalisation of what sources hand us: canonical URLs, HTML to plain text, one-line titles and summaries.
 //! Pure functions only: no I/O, no clock, no network.
 
+mod nesting;
+pub use nesting::{bound_nesting, MAX_DEPTH};
+
 use scraper::{Html, Node};
 use url::Url;
 
@@ -255,7 +258,7 @@ fn render(html: &str, one_line: bool) -> String {
         return writer.out;
     }
 
-    let document = Html::parse_fragment(html);
+    let document = Html::parse_fragment(&bound_nesting(html));
     let root = document.tree.root();
     // Iterative depth-first walk: deeply nested junk must not overflow the stack.
     let mut next = root.first_child();
