@@ -39,6 +39,15 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
             encoding: UTF_8,
         };
     }
+    if mostly_utf8(bytes) {
+        // UTF-8 with a few broken sequences (a truncated character, a stray Latin-1 byte pasted
+        // in): decoding it as anything else would garble every accent of the text.
+        let text = String::from_utf8_lossy(bytes);
+        return Decoded {
+            text: Cow::Owned(demoronize(&text).into_owned()),
+            encoding: UTF_8,
+        };
+    }
     // The header, then the document's own declaration; when they disagree, the first that
     // decodes these bytes without error.
     let candidates: Vec<&'static Encoding> = [
@@ -69,6 +78,17 @@ pub fn decode_page(bytes: &[u8], content_type: Option<&str>) -> String {
     decode(bytes, content_type.and_then(charset_of_content_type))
         .text
         .into_owned()
+}
+
+/// More well-formed multi-byte UTF-8 characters than broken sequences. Text in a single-byte
+/// encoding almost never forms a valid multi-byte sequence (« é » in Latin-1 is one lone byte).
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut good, mut broken) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        broken += usize::from(!chunk.invalid().is_empty());
+    }
+    good > broken
 }
 
 /// C1 control characters (U+0080–U+009F) in UTF-8 text are Windows-1252 punctuation that was
@@ -193,6 +213,25 @@ mod tests {
         let text = decode_page(page, Some("text/html"));
         assert!(text.contains("L&#8217;été du libre"));
         assert_eq!(crate::normalize::html_to_text(&text), "L’été du libre");
+    }
+
+    #[test]
+    fn utf8_with_a_few_broken_bytes_stays_utf8() {
+        let mut bytes = "<t>Sécurité, souveraineté, « libre »</t><u>"
+            .as_bytes()
+            .to_vec();
+        bytes.extend_from_slice(b"caf\xe9 \xff</u>");
+        let decoded = decode(&bytes, Some("utf-8"));
+        assert_eq!(decoded.encoding, UTF_8);
+        assert!(decoded
+            .text
+            .starts_with("<t>Sécurité, souveraineté, « libre »</t>"));
+        assert!(decoded.text.contains("caf\u{fffd} \u{fffd}"));
+        // Latin-1 text is still Latin-1.
+        assert_eq!(
+            decode(b"<t>\xe9t\xe9, s\xe9curit\xe9</t>", None).encoding,
+            WINDOWS_1252
+        );
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub struct Collector {
     pub delay: Duration,
     /// Article pages fetched at once for one source (the per-host limit bounds them anyway).
     pub page_concurrency: usize,
+    /// Items read from one feed at most (`[settings] max_items`).
+    pub max_items: usize,
 }
 
 /// A question to the writer: which of these canonical URLs are stored already?
@@ -160,8 +162,16 @@ impl Collector {
             Ok(Err(e)) => return Collected::failed(e.to_string()),
             Err(e) => return Collected::failed(format!("the parser stopped unexpectedly: {e}")),
         };
-        identity::assign(&mut drafts);
         let mut notes = Vec::new();
+        if drafts.len() > self.max_items {
+            notes.push(format!(
+                "{} items in the feed: the first {} are read (settings.max_items)",
+                drafts.len(),
+                self.max_items
+            ));
+            drafts.truncate(self.max_items);
+        }
+        identity::assign(&mut drafts);
         if source.full_content {
             drafts = self.clone().complete(&job, drafts, &mut notes).await;
         }
@@ -431,12 +441,16 @@ impl Collector {
     ) -> Result<Vec<Prepared>, String> {
         let source_tags = source.tags.clone();
         let this = self.clone();
+        let now = Utc::now();
         tokio::task::spawn_blocking(move || {
             drafts
                 .into_iter()
-                .map(|draft| Prepared {
-                    tags: this.rules.tag(&draft.title, &draft.text, &source_tags),
-                    draft,
+                .map(|mut draft| {
+                    crate::normalize::bound_draft(&mut draft, now);
+                    Prepared {
+                        tags: this.rules.tag(&draft.title, &draft.text, &source_tags),
+                        draft,
+                    }
                 })
                 .collect()
         })

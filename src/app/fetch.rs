@@ -196,6 +196,7 @@ pub(super) fn collector(context: &Context) -> anyhow::Result<Collector> {
         timezone: settings.timezone,
         delay: settings.delay,
         page_concurrency: settings.per_host,
+        max_items: settings.max_items,
     })
 }
 

@@ -23,6 +23,7 @@ pub const DEFAULT_USER_AGENT: &str = concat!("veille/", env!("CARGO_PKG_VERSION"
 pub const DEFAULT_TIMEZONE: &str = "Europe/Paris";
 pub const DEFAULT_MIN_SCORE: u32 = 2;
 pub const DEFAULT_MAX_PAGES: u32 = 1;
+pub const DEFAULT_MAX_ITEMS: usize = 1000;
 /// The longest pause between two requests to one host that a configuration may ask for.
 pub const MAX_DELAY: Duration = Duration::from_secs(300);
 
@@ -60,6 +61,8 @@ pub struct Settings {
     pub timezone: chrono_tz::Tz,
     /// The least time between the starts of two requests to one host.
     pub delay: Duration,
+    /// Items read from one feed in one fetch, at most (in document order: the newest first).
+    pub max_items: usize,
 }
 
 /// A validated configuration.
@@ -101,6 +104,7 @@ struct RawSettings {
     database: Option<String>,
     concurrency: Option<i64>,
     per_host: Option<i64>,
+    max_items: Option<i64>,
     timeout: Option<String>,
     max_body: Option<String>,
     user_agent: Option<String>,
@@ -170,6 +174,7 @@ const SETTINGS_KEYS: &[&str] = &[
     "user_agent",
     "timezone",
     "delay",
+    "max_items",
 ];
 const SOURCE_KEYS: &[&str] = &[
     "name",
@@ -385,7 +390,7 @@ impl Checker<'_> {
             Some(path) => path,
             None => base_dir.join(raw.database.as_deref().unwrap_or(DEFAULT_DATABASE)),
         };
-        let mut count = |key: &str, file: Option<i64>, default: usize| -> usize {
+        let mut count = |key: &str, file: Option<i64>, default: usize, max: i64| -> usize {
             let (value, origin) = match from_env(key) {
                 Some(v) => (
                     v.trim().parse::<i64>().ok(),
@@ -395,9 +400,9 @@ impl Checker<'_> {
             };
             match value {
                 None if origin.starts_with("settings") => default,
-                Some(n) if (1..=4096).contains(&n) => n as usize,
+                Some(n) if (1..=max).contains(&n) => n as usize,
                 _ => {
-                    self.error(&origin, "must be a whole number from 1 to 4096".into());
+                    self.error(&origin, format!("must be a whole number from 1 to {max}"));
                     ok = false;
                     default
                 }
@@ -405,8 +410,9 @@ impl Checker<'_> {
         };
         let concurrency = flags
             .concurrency
-            .unwrap_or_else(|| count("concurrency", raw.concurrency, DEFAULT_CONCURRENCY));
-        let per_host = count("per_host", raw.per_host, DEFAULT_PER_HOST);
+            .unwrap_or_else(|| count("concurrency", raw.concurrency, DEFAULT_CONCURRENCY, 4096));
+        let per_host = count("per_host", raw.per_host, DEFAULT_PER_HOST, 4096);
+        let max_items = count("max_items", raw.max_items, DEFAULT_MAX_ITEMS, 100_000);
 
         let timeout = match text_setting("timeout", &raw.timeout) {
             None => DEFAULT_TIMEOUT,
@@ -468,6 +474,7 @@ impl Checker<'_> {
         };
         ok.then_some(Settings {
             delay,
+            max_items,
             database,
             concurrency,
             per_host,

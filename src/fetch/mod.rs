@@ -158,6 +158,12 @@ impl Fetcher {
         if status == reqwest::StatusCode::NOT_MODIFIED {
             return Ok(Fetched::NotModified);
         }
+        if status.is_redirection() {
+            // A redirect the client did not follow: its target is not a web URL.
+            let location = text_header(response.headers(), header::LOCATION)
+                .unwrap_or_else(|| format!("HTTP {} without a Location", status.as_u16()));
+            return Err(FetchError::BadRedirect(location));
+        }
         if !status.is_success() {
             let retry_after = match status.as_u16() {
                 429 | 503 => retry_after(response.headers(), now),

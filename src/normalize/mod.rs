@@ -102,6 +102,31 @@ pub fn html_to_line(html: &str) -> String {
     render(html, true)
 }
 
+/// A title longer than this is cut (at a word boundary, with "…"): a 1 MB title is an attack or
+/// a bug, and no reader wants it.
+pub const MAX_TITLE_CHARS: usize = 500;
+/// Publication dates before this are placeholders (the Unix epoch of an empty date field).
+pub const EARLIEST_DATE: &str = "1995-01-01T00:00:00Z";
+/// A publication date further ahead of the fetch than this is not believed (clock skew and
+/// time zones account for less).
+pub const MAX_DATE_AHEAD: chrono::Duration = chrono::Duration::days(2);
+
+/// Bring a draft within what veille stores: the title cut to [`MAX_TITLE_CHARS`], a publication
+/// date outside [`EARLIEST_DATE`] .. `now` + [`MAX_DATE_AHEAD`] dropped (`null`, never replaced
+/// by `now`: the source gave no usable date).
+pub fn bound_draft(draft: &mut crate::model::ArticleDraft, now: chrono::DateTime<chrono::Utc>) {
+    if draft.title.chars().count() > MAX_TITLE_CHARS {
+        draft.title = summarize(&draft.title, MAX_TITLE_CHARS);
+    }
+    let earliest = chrono::DateTime::parse_from_rfc3339(EARLIEST_DATE).map(|d| d.to_utc());
+    if let (Some(date), Ok(earliest)) = (draft.published, earliest) {
+        if date < earliest || date > now + MAX_DATE_AHEAD {
+            draft.published = None;
+            draft.published_approximate = false;
+        }
+    }
+}
+
 /// Fold every run of Unicode whitespace to one space and trim.
 pub fn fold_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -316,6 +341,42 @@ mod fold_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drafts_are_bounded_huge_titles_cut_absurd_dates_dropped() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z")
+            .unwrap()
+            .to_utc();
+        let at = |t: &str| Some(chrono::DateTime::parse_from_rfc3339(t).unwrap().to_utc());
+        let mut draft = crate::model::ArticleDraft {
+            guid: None,
+            url: None,
+            title: "mot ".repeat(300_000),
+            author: None,
+            published: at("9999-12-31T23:59:59Z"),
+            published_approximate: true,
+            summary: String::new(),
+            text: String::new(),
+        };
+        bound_draft(&mut draft, now);
+        assert!(draft.title.chars().count() <= MAX_TITLE_CHARS);
+        assert!(draft.title.ends_with('…'));
+        assert_eq!(
+            (draft.published, draft.published_approximate),
+            (None, false)
+        );
+        for (date, kept) in [
+            ("1970-01-01T00:00:00Z", false),
+            ("1994-12-31T23:00:00Z", false),
+            ("2003-05-01T00:00:00Z", true),
+            ("2026-11-24T18:00:00+01:00", true),
+            ("2026-11-26T12:00:00Z", false),
+        ] {
+            draft.published = at(date);
+            bound_draft(&mut draft, now);
+            assert_eq!(draft.published.is_some(), kept, "{date}");
+        }
+    }
 
     const BASE: &str = "https://example.org/news/today.html?x=1";
 

@@ -117,6 +117,9 @@ impl Reply {
 }
 
 type Generator = dyn Fn(&Request) -> Reply + Send + Sync;
+/// Writes whatever it likes on the socket after the request was read; `stopping` tells it the
+/// server is being dropped, so a behaviour that never ends (a trickle, an endless body) ends then.
+type RawWriter = dyn Fn(&mut TcpStream, &dyn Fn() -> bool) + Send + Sync;
 
 /// What a programmatic route does.
 #[derive(Clone)]
@@ -129,6 +132,9 @@ pub enum Route {
     Silent(Duration),
     /// A reply computed per request (generated feeds, bodies that change between runs).
     Generate(Arc<Generator>),
+    /// Raw bytes on the socket, for servers that misbehave below HTTP (trickles, truncated or
+    /// endless bodies, huge heads). The connection is closed afterwards.
+    Raw(Arc<RawWriter>),
 }
 
 impl Route {
@@ -145,6 +151,10 @@ impl Route {
 
     pub fn generate(f: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Route {
         Route::Generate(Arc::new(f))
+    }
+
+    pub fn raw(f: impl Fn(&mut TcpStream, &dyn Fn() -> bool) + Send + Sync + 'static) -> Route {
+        Route::Raw(Arc::new(f))
     }
 }
 
@@ -288,13 +298,19 @@ fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
             }
             break;
         }
+        if let Some(Route::Raw(write)) = route {
+            record(&shared, &request, 0);
+            let stopping = || shared.stop.load(Ordering::SeqCst);
+            write(&mut stream, &stopping);
+            break;
+        }
         let reply = match route {
             Some(Route::Fixed(reply)) => reply,
             Some(Route::Redirect { status, location }) => {
                 Reply::status(status).header("Location", &location)
             }
             Some(Route::Generate(f)) => f(&request),
-            Some(Route::Silent(_)) => unreachable!("handled above"),
+            Some(Route::Silent(_) | Route::Raw(_)) => unreachable!("handled above"),
             None => serve_file(&shared, &request),
         };
         let reply = apply_validators(reply, &request);

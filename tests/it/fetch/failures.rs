@@ -11,7 +11,7 @@ use chrono::Utc;
 use std::time::{Duration, Instant};
 
 /// A good source beside a failing one: the good one is stored, the run exits 3 and names the bad.
-fn assert_isolated_failure(
+pub(super) fn assert_isolated_failure(
     server: Server,
     route: Route,
     settings: &[&str],

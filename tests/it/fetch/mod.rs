@@ -3,6 +3,7 @@
 
 mod failures;
 mod formats;
+mod hostile;
 mod identity;
 mod interrupt;
 mod lock;
