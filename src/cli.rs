@@ -47,6 +47,17 @@ pub enum Command {
     Retag,
     /// Validate the configuration without fetching anything
     Check,
+    /// Print a completion script for a shell (see README: "Shell integration")
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

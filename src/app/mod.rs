@@ -8,6 +8,7 @@ mod lock;
 mod output;
 mod progress;
 mod search;
+mod shell;
 mod show;
 mod source_test;
 mod sources;
@@ -48,6 +49,12 @@ impl Context {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    // Shell integration needs no configuration.
+    match &cli.command {
+        Command::Completions(args) => return shell::completions(args.shell),
+        Command::Man => return shell::man(),
+        _ => {}
+    }
     let env: HashMap<String, String> = std::env::vars().collect();
     let concurrency = match &cli.command {
         Command::Fetch(args) => args.concurrency.map(usize::from),
@@ -74,6 +81,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Tags(args) => tags::run(&context, &args),
         Command::Retag => tags::retag(&context),
         Command::Check => check::run(&context),
+        Command::Completions(_) | Command::Man => unreachable!("handled before the configuration"),
     }
 }
 

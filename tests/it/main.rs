@@ -6,5 +6,6 @@ mod corpora;
 mod fetch;
 mod pages;
 mod search;
+mod shell;
 mod stories;
 mod tags;
