@@ -13,6 +13,7 @@ pub mod config;
 pub mod dates;
 pub mod extract;
 pub mod fetch;
+pub mod fuzzing;
 pub mod identity;
 pub mod model;
 pub mod normalize;
