@@ -9,7 +9,8 @@ use std::sync::OnceLock;
 
 /// How a title and a site name are joined, the usual first.
 const SEPARATORS: &[&str] = &[
-    " | ", " - ", " – ", " — ", " · ", " • ", " :: ", " : ", " » ", " « ", " / ", " ~ ",
+    " | ", " - ", " – ", " — ", " · ", " • ", " :: ", " : ", " » ", " « ", " › ", " │ ", " / ",
+    " ~ ",
 ];
 /// How many headings are considered: the article's comes early.
 const MAX_HEADINGS: usize = 5;
@@ -21,19 +22,42 @@ const MAX_TITLE_BYTES: usize = 4 * MAX_TITLE_CHARS;
 
 pub(super) fn title(page: &Html, facts: &Facts) -> Option<String> {
     struct S {
+        marked: Selector,
         h1: Selector,
         title: Selector,
     }
     static S: OnceLock<S> = OnceLock::new();
     let s = S.get_or_init(|| S {
+        marked: css(
+            "article h1, main h1, [itemprop=headline], h1.entry-title, h2.entry-title, \
+             h1.post-title, h2.post-title, .article-title, h1.title, h1.headline, h2.headline",
+        ),
         h1: css("h1"),
         title: css("head title, title"),
     });
-    let headings: Vec<String> = page
-        .select(&s.h1)
+    let tag = page
+        .select(&s.title)
+        .next()
+        .map(|t| element_text(t, MAX_TITLE_BYTES))
+        .filter(|t| !t.is_empty());
+    let mut headings: Vec<String> = Vec::new();
+    for heading in page
+        .select(&s.marked)
         .take(MAX_HEADINGS)
-        .filter_map(|h| within(element_text(h, MAX_TITLE_BYTES), MAX_TITLE_CHARS))
-        .collect();
+        .chain(page.select(&s.h1).take(MAX_HEADINGS))
+    {
+        if is_branding(heading) {
+            continue;
+        }
+        let Some(text) = within(element_text(heading, MAX_TITLE_BYTES), MAX_TITLE_CHARS) else {
+            continue;
+        };
+        let site_like =
+            facts.is_site_name(&text) || tag.as_deref().is_some_and(|t| is_suffix_part(t, &text));
+        if !site_like && !headings.contains(&text) {
+            headings.push(text);
+        }
+    }
     let declared: Vec<String> = ["og:title", "twitter:title", "dc.title"]
         .iter()
         .filter_map(|key| facts.meta(&[key]))
@@ -42,20 +66,17 @@ pub(super) fn title(page: &Html, facts: &Facts) -> Option<String> {
         .map(|t| strip_site(&t, facts))
         .filter_map(|t| within(t, MAX_TITLE_CHARS))
         .collect();
-    let tag = page
-        .select(&s.title)
-        .next()
-        .map(|t| element_text(t, MAX_TITLE_BYTES))
-        .filter(|t| !t.is_empty());
+    // A heading that the page's declared title or `<title>` repeats is the article's.
     let confirmed = headings.iter().find(|h| {
         let h = fold(h);
         declared
             .iter()
             .chain(tag.as_ref())
-            .any(|c| fold(c) == h || parts(c).any(|p| fold(p) == h))
+            .any(|c| fold(c).contains(&h))
     });
     confirmed
         .cloned()
+        .or_else(|| headings.first().cloned())
         .or_else(|| declared.into_iter().next())
         .or_else(|| {
             let tag = strip_site(tag.as_deref()?, facts);
@@ -64,13 +85,45 @@ pub(super) fn title(page: &Html, facts: &Facts) -> Option<String> {
         .or_else(|| headings.into_iter().next())
 }
 
-/// The parts of a title split on any separator.
-fn parts(text: &str) -> impl Iterator<Item = &str> {
-    SEPARATORS
-        .iter()
-        .filter(|sep| text.contains(*sep))
-        .flat_map(move |sep| text.split(*sep))
-        .map(str::trim)
+/// A heading that is the site's logo or name in its banner, not an article's title.
+fn is_branding(heading: scraper::ElementRef) -> bool {
+    const BRANDING: &[&str] = &[
+        "site-title",
+        "site-name",
+        "sitename",
+        "logo",
+        "brand",
+        "blog-title",
+        "site-branding",
+        "masthead",
+    ];
+    std::iter::once(heading)
+        .chain(
+            heading
+                .ancestors()
+                .filter_map(scraper::ElementRef::wrap)
+                .take(3),
+        )
+        .any(|e| {
+            let v = e.value();
+            [v.attr("class"), v.attr("id")]
+                .into_iter()
+                .flatten()
+                .any(|name| {
+                    let name = name.to_ascii_lowercase();
+                    BRANDING.iter().any(|b| name.contains(b))
+                })
+        })
+}
+
+/// Whether `part` is the last part of a `<title>` made of several (« Article | Part »): the
+/// place of the site's name.
+fn is_suffix_part(tag: &str, part: &str) -> bool {
+    let part = fold(part);
+    SEPARATORS.iter().any(|sep| {
+        tag.rsplit_once(sep)
+            .is_some_and(|(head, tail)| !head.trim().is_empty() && fold(tail.trim()) == part)
+    })
 }
 
 /// `text` without a first or last part that is the site's name, on any separator.
@@ -98,7 +151,9 @@ pub(super) fn strip_site(text: &str, facts: &Facts) -> String {
 /// « Titre long de l'article | Le Site » → « Titre long de l'article » when the last part is a
 /// few words and the first is longer: the shape of a site's suffix.
 fn strip_short_suffix(text: &str) -> &str {
-    for sep in [" | ", " - ", " – ", " — ", " · ", " • ", " :: "] {
+    for sep in [
+        " | ", " - ", " – ", " — ", " · ", " • ", " :: ", " » ", " › ", " │ ",
+    ] {
         if let Some((head, tail)) = text.rsplit_once(sep) {
             let tail_words = tail.split_whitespace().count();
             if tail_words <= MAX_SUFFIX_WORDS && head.split_whitespace().count() > tail_words {
