@@ -30,6 +30,10 @@ pub const LATEST_YEAR: i32 = 2100;
 const MAX_ELEMENTS: usize = 60;
 /// A text holding a date is short; a long one is a paragraph that mentions a date.
 const MAX_DATE_TEXT_BYTES: usize = 300;
+/// How much of the page's visible text is searched for an announced date.
+const MAX_VISIBLE_TEXT_BYTES: usize = 200_000;
+/// An announced date follows its announcement within this many bytes.
+const ANNOUNCED_WITHIN_BYTES: usize = 40;
 
 const PUBLISHED_KEYS: &[&str] = &[
     "article:published_time",
@@ -114,6 +118,9 @@ pub(super) fn published(
     if let Some(found) = keep(text(page, &read)) {
         return Some(found);
     }
+    if let Some(found) = keep(announced(page, &read)) {
+        return Some(found);
+    }
     if let Some(found) = facts
         .url
         .and_then(|u| from_url(u.path(), tz))
@@ -181,6 +188,27 @@ fn text(page: &Html, read: &impl Fn(&str) -> Option<Found>) -> Option<Found> {
             (text.len() <= MAX_DATE_TEXT_BYTES).then_some(text)
         })
         .find_map(|t| read(&t))
+}
+
+/// A date right after the words that announce one, anywhere in the visible text: « Publié le »,
+/// « Erschienen am », « Datum: », « Posted on ».
+fn announced(page: &Html, read: &impl Fn(&str) -> Option<Found>) -> Option<Found> {
+    static ANNOUNCE: OnceLock<Regex> = OnceLock::new();
+    let announce = ANNOUNCE.get_or_init(|| {
+        Regex::new(
+            r"(?i)\b(?:publié|publiée|publie|mis en ligne|posté|postée|paru|erschienen|veröffentlicht|publiziert|datum|erstellt|published|posted|publicado|publicada|date)\b(?:\s+(?:le|am|on|el|:))?\s*:?",
+        )
+        .expect("valid regex")
+    });
+    let text = super::visible_text(page.root_element(), MAX_VISIBLE_TEXT_BYTES);
+    announce.find_iter(&text).take(MAX_ELEMENTS).find_map(|m| {
+        let after = &text[m.end()..];
+        let mut end = after.len().min(ANNOUNCED_WITHIN_BYTES);
+        while !after.is_char_boundary(end) {
+            end -= 1;
+        }
+        read(&after[..end])
+    })
 }
 
 /// Whether the element sits in a comment thread, whose dates are not the article's.

@@ -186,6 +186,30 @@ fn element_text(element: ElementRef, max_bytes: usize) -> String {
     crate::normalize::fold_whitespace(&out)
 }
 
+/// The text a reader sees in `element` (no script, style or template), whitespace folded,
+/// reading at most `max_bytes`.
+fn visible_text(element: ElementRef, max_bytes: usize) -> String {
+    let mut out = String::new();
+    for node in element.descendants() {
+        let Some(text) = node.value().as_text() else {
+            continue;
+        };
+        let hidden = node
+            .parent()
+            .and_then(|p| p.value().as_element().map(|e| e.name()))
+            .is_some_and(|name| matches!(name, "script" | "style" | "noscript" | "template"));
+        if hidden {
+            continue;
+        }
+        out.push_str(text);
+        out.push(' ');
+        if out.len() > max_bytes {
+            break;
+        }
+    }
+    crate::normalize::fold_whitespace(&out)
+}
+
 /// `text` cut to at most `max` characters; `None` when it is longer (a cut title or name is
 /// wrong, not shorter).
 fn within(text: String, max: usize) -> Option<String> {
