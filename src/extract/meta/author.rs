@@ -25,6 +25,24 @@ const MAX_ELEMENTS: usize = 40;
 /// A byline is short.
 const MAX_BYLINE_BYTES: usize = 300;
 
+/// What software writes where a name should be.
+const REFUSED: &[&str] = &[
+    "wordpress",
+    "admin",
+    "administrator",
+    "administrateur",
+    "super user",
+    "webmaster",
+    "alle artikel",
+    "all posts",
+];
+
+/// Words that may be lower case inside a person's name.
+const PARTICLES: &[&str] = &[
+    "von", "van", "der", "den", "de", "du", "des", "la", "le", "di", "da", "del", "y", "und",
+    "and", "et", "zu", "ten", "ter", "bin", "al",
+];
+
 const META_KEYS: &[&str] = &[
     "author",
     "article:author",
@@ -93,24 +111,30 @@ fn markup(page: &Html, facts: &Facts) -> Option<String> {
                 .or_else(|| Some(name_text(e)))
         })
         .collect();
-    join(facts, itemprop.into_iter())
-        .or_else(|| {
-            let rel = page
-                .select(&s.rel)
-                .take(MAX_ELEMENTS)
-                .filter(|e| !super::date::in_comments(*e))
-                .map(|e| e.value().attr("title").map_or_else(|| name_text(e), line));
-            join(facts, rel)
-        })
-        .or_else(|| {
-            let named = page
-                .select(&s.named)
-                .filter(|e| !super::date::in_comments(*e))
-                .take(MAX_ELEMENTS)
-                .map(name_text)
-                .find_map(|n| clean(&n).filter(|n| !facts.is_site_name(n)));
-            named
-        })
+    join(
+        facts,
+        itemprop
+            .into_iter()
+            .filter(|n| clean(n).is_some_and(|n| name_shaped(&n))),
+    )
+    .or_else(|| {
+        let rel = page
+            .select(&s.rel)
+            .take(MAX_ELEMENTS)
+            .filter(|e| !super::date::in_comments(*e))
+            .map(|e| e.value().attr("title").map_or_else(|| name_text(e), line))
+            .filter(|n| clean(n).is_some_and(|n| name_shaped(&n)));
+        join(facts, rel)
+    })
+    .or_else(|| {
+        let named = page
+            .select(&s.named)
+            .filter(|e| !super::date::in_comments(*e))
+            .take(MAX_ELEMENTS)
+            .map(name_text)
+            .find_map(|n| clean(&n).filter(|n| !facts.is_site_name(n) && name_shaped(n)));
+        named
+    })
 }
 
 fn bylines(page: &Html, facts: &Facts) -> Option<String> {
@@ -136,8 +160,27 @@ fn bylines(page: &Html, facts: &Facts) -> Option<String> {
         })
         .find_map(|text| {
             let found = by.captures(&text)?.get(1)?.as_str();
-            clean(found).filter(|n| !facts.is_site_name(n))
+            clean(found).filter(|n| !facts.is_site_name(n) && name_shaped(n))
         })
+}
+
+/// Whether a name read from the page's text has the shape of one: a single handle
+/// (« genma », « c1ph4 »), or capitalised words and particles (« Marc Jacob », « Ursula von
+/// der Leyen »), at most [`MAX_NAME_WORDS`] words. Markup and bylines hold sentences too.
+fn name_shaped(name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    match words.as_slice() {
+        [] => false,
+        [one] => !one.contains(['.', '/', ':']) || one.chars().any(char::is_uppercase),
+        words => {
+            words.len() <= MAX_NAME_WORDS
+                && words.iter().all(|w| {
+                    w.chars().next().is_some_and(char::is_uppercase)
+                        || PARTICLES.contains(&w.to_lowercase().as_str())
+                        || w.ends_with(',')
+                })
+        }
+    }
 }
 
 /// An element's text as a name: its own text, or its `title` or `content`.
@@ -164,12 +207,12 @@ pub(super) fn clean(raw: &str) -> Option<String> {
     static P: OnceLock<Patterns> = OnceLock::new();
     let p = P.get_or_init(|| Patterns {
         prefix: Regex::new(
-            r"(?i)^(?:(?:posté|poste|écrit|ecrit|rédigé|redige|publié|publie|proposé|posted|written|published|geschrieben|verfasst|ein beitrag)\s+)?(?:(?:par|by|von|de|door|di|por)\b\s*:?|(?:auteur|auteurs|author|authors|autor|autorin|autoren|text|texte|redaktion)\s*:)\s*",
+            r"(?i)^(?:(?:zeige\s+|view\s+|see\s+|voir\s+)?(?:alle\s+|all\s+|more\s+|tous\s+les\s+|les\s+)?(?:beiträge|artikel|posts|articles|alles|mehr|billets)\s+)?(?:(?:posté|poste|écrit|ecrit|rédigé|redige|publié|publie|proposé|posted|written|published|geschrieben|verfasst|ein beitrag)\s+)?(?:(?:par|by|von|de|door|di|por)\b\s*:?|(?:auteur|auteurs|author|authors|autor|autorin|autoren|text|texte|redaktion)\s*:)\s*",
         )
         .expect("valid regex"),
         // A date, a time, a separator or a role after the name ends it.
         tail: Regex::new(
-            r"(?i)\s*(?:\d|\||•|·|\(|\[|—|–|\s-\s|\ble\s+\d|\bam\s+\d|\bon\s+\p{L}+\s+\d|\bupdated\b|\bmis à jour\b|\baktualisiert\b|\bpublished\b|\bveröffentlicht\b|\bpublié\b).*$",
+            r"(?i)\s*(?:\d|\bansehen\b|\banzeigen\b|\||•|·|\(|\[|—|–|\s-\s|\ble\s+\d|\bam\s+\d|\bon\s+\p{L}+\s+\d|\bupdated\b|\bmis à jour\b|\baktualisiert\b|\bpublished\b|\bveröffentlicht\b|\bpublié\b).*$",
         )
         .expect("valid regex"),
         noise: Regex::new(r"(?i)(?:https?://|www\.)\S*|\S+@\S+\.\S+").expect("valid regex"),
@@ -187,7 +230,9 @@ pub(super) fn clean(raw: &str) -> Option<String> {
         .to_string();
     let words = text.split_whitespace().count();
     let names = text.split([',', ';', '&']).count().max(1);
-    let looks_like_name = text.chars().any(char::is_alphabetic)
+    let refused = REFUSED.contains(&fold(&text).as_str());
+    let looks_like_name = !refused
+        && text.chars().any(char::is_alphabetic)
         && text.chars().count() <= MAX_AUTHOR_CHARS
         && words <= MAX_NAME_WORDS * names;
     looks_like_name.then_some(text)
