@@ -198,7 +198,7 @@ fn names(line: &str) -> BTreeSet<String> {
             part.split(" und ")
                 .flat_map(|p| p.split(" and "))
                 .flat_map(|p| p.split(" et "))
-                .map(|p| fold_whitespace(p))
+                .map(fold_whitespace)
                 .collect::<Vec<_>>()
         })
         .filter(|n| !n.is_empty())
