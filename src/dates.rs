@@ -4,9 +4,15 @@
 //! (« mar., 13 sept. 2022 16:41:30 +0000 », SPIP and WordPress in French locales), full month
 //! names, missing seconds, `UTC`/`GMT`/`CET` zones, a space instead of `T`, a date alone.
 //! A date that cannot be read is `None`: an article never gets "now" in its place.
+//!
+//! Pages write dates more freely than feeds: [`parse_page_date`] also reads a date inside a
+//! sentence (« Publié le 3 mars 2025 à 13:44 », « le 12/03/2024 », « March 3, 2025 »,
+//! « 28. Januar 2020 »), a month alone (« juin 2024 »), and reads a time without a zone in the
+//! reader's timezone.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
-use regex::Regex;
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use regex::{Captures, Regex};
 use std::sync::OnceLock;
 
 /// Month names and abbreviations, French and English, folded to lower case without accents
@@ -53,6 +59,19 @@ const MONTHS: &[(&str, &str)] = &[
     ("decembre", "Dec"),
     ("dec", "Dec"),
     ("december", "Dec"),
+    // German, for pages (« 28. Januar 2020 », « 3. März 2021 »), folded like the others.
+    ("januar", "Jan"),
+    ("jaenner", "Jan"),
+    ("janner", "Jan"),
+    ("februar", "Feb"),
+    ("marz", "Mar"),
+    ("maerz", "Mar"),
+    ("juni", "Jun"),
+    ("juli", "Jul"),
+    ("oktober", "Oct"),
+    ("okt", "Oct"),
+    ("dezember", "Dec"),
+    ("dez", "Dec"),
 ];
 
 /// Zone names chrono does not know, as offsets.
@@ -147,6 +166,217 @@ fn rfc2822_lenient(text: &str) -> Option<DateTime<FixedOffset>> {
     naive.and_local_timezone(*offset.offset()).single()
 }
 
+/// How much of an instant a page date gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Precision {
+    /// Only a month (« juin 2024 »): the instant is the first of that month, midnight local.
+    Month,
+    /// A calendar day: the instant is its midnight, local.
+    Day,
+    /// A day and a time of day.
+    Time,
+}
+
+/// How much text a page date is looked for in: a date is near the start of what holds it.
+const MAX_PAGE_DATE_TEXT: usize = 400;
+
+/// A date as a page writes it, read in `tz` when it has no zone of its own; `None` when the text
+/// holds no readable date. Structured forms (ISO 8601, RFC 2822) must open the text; written
+/// forms are found anywhere in it, the leftmost full date winning over a month alone. Numeric
+/// dates are day/month/year (11/06/2024 is 11 June) unless that cannot be a date.
+pub fn parse_page_date(text: &str, tz: Tz) -> Option<(DateTime<Utc>, Precision)> {
+    let text = prefix_chars(text.trim(), MAX_PAGE_DATE_TEXT);
+    if text.is_empty() {
+        return None;
+    }
+    iso_prefix(text, tz)
+        .or_else(|| {
+            DateTime::parse_from_rfc2822(text)
+                .ok()
+                .map(|t| (t.with_timezone(&Utc), Precision::Time))
+        })
+        .or_else(|| written_date(&crate::normalize::fold(text), tz))
+}
+
+/// At most `max` bytes of `text`, cut on a character boundary.
+fn prefix_chars(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// `2024-06-11`, `2024-06-11T10:00:00.000+02:00`, `2024-06-11 10:00`, `2024/06/11`, whatever follows.
+fn iso_prefix(text: &str, tz: Tz) -> Option<(DateTime<Utc>, Precision)> {
+    static ISO: OnceLock<Regex> = OnceLock::new();
+    let iso = ISO.get_or_init(|| {
+        Regex::new(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:(?:T|\s+|T\s*)(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)?)?(?:$|[^\d])")
+            .expect("valid regex")
+    });
+    let caps = iso.captures(text)?;
+    let date = ymd(num(&caps, 1)?, num(&caps, 2)?, num(&caps, 3)?)?;
+    let Some(hour) = num(&caps, 4) else {
+        return Some((local(date.and_hms_opt(0, 0, 0)?, tz)?, Precision::Day));
+    };
+    let naive = date.and_hms_opt(hour, num(&caps, 5)?, num(&caps, 6).unwrap_or(0))?;
+    let instant = match caps.get(7).map(|m| m.as_str()) {
+        None => local(naive, tz)?,
+        Some("Z" | "UTC" | "GMT") => naive.and_utc(),
+        Some(zone) => {
+            let digits: String = zone[1..].chars().filter(char::is_ascii_digit).collect();
+            let hours: i32 = digits.get(..2)?.parse().ok()?;
+            let minutes: i32 = digits
+                .get(2..)
+                .filter(|m| !m.is_empty())
+                .map_or(Some(0), |m| m.parse().ok())?;
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            let offset = FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))?;
+            naive
+                .and_local_timezone(offset)
+                .single()?
+                .with_timezone(&Utc)
+        }
+    };
+    Some((instant, Precision::Time))
+}
+
+/// A date written in a sentence, in folded text (lower case, no accents).
+fn written_date(folded: &str, tz: Tz) -> Option<(DateTime<Utc>, Precision)> {
+    struct Shapes {
+        day_month_year: Regex,
+        month_day_year: Regex,
+        numeric: Regex,
+        iso: Regex,
+        month_year: Regex,
+    }
+    static SHAPES: OnceLock<Shapes> = OnceLock::new();
+    let shapes = SHAPES.get_or_init(|| {
+        let mut names: Vec<&str> = MONTHS.iter().map(|(name, _)| *name).collect();
+        names.sort_by_key(|name| std::cmp::Reverse(name.len()));
+        let month = format!(r"\b({})\b\.?", names.join("|"));
+        // « à 13:44 », « um 13.44 Uhr », « at 1:44 pm », « , 13h44 », « - 13:44 »
+        let time = r"(?:\s*(?:,|a|um|at|-|\||/)?\s*(\d{1,2})[:h](\d{2})(?::(\d{2}))?(?:\s*(am|pm|a\.m\.|p\.m\.))?)?";
+        let re = |pattern: String| Regex::new(&pattern).expect("valid regex");
+        Shapes {
+            day_month_year: re(format!(
+                r"\b(\d{{1,2}})(?:er|\.|st|nd|rd|th)?\s*(?:de\s+)?{month}(?:\s+de)?,?\s+(\d{{4}})\b{time}"
+            )),
+            month_day_year: re(format!(
+                r"{month}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b{time}"
+            )),
+            numeric: re(format!(
+                r"(?:^|[^\d./])(\d{{1,2}})([./-])(\d{{1,2}})[./-](\d{{4}}|\d{{2}})(?:$|[^\d./]|\.(?:\D|$)){time}"
+            )),
+            iso: re(format!(r"\b(\d{{4}})-(\d{{2}})-(\d{{2}})\b{time}")),
+            month_year: re(format!(r"{month}\s+(\d{{4}})\b")),
+        }
+    });
+    let month_of = |word: &str| -> Option<u32> {
+        let abbr = MONTHS.iter().find(|(name, _)| *name == word)?.1;
+        let index = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ]
+        .iter()
+        .position(|m| *m == abbr)?;
+        u32::try_from(index + 1).ok()
+    };
+    // (start, date, time captures' first group) for each full date found.
+    let mut found: Vec<(usize, NaiveDate, Option<NaiveDateTime>)> = Vec::new();
+    for caps in shapes.day_month_year.captures_iter(folded) {
+        let Some(date) = month_of(&caps[2]).and_then(|m| ymd(num(&caps, 3)?, m, num(&caps, 1)?))
+        else {
+            continue;
+        };
+        found.push((start(&caps), date, time_of(date, &caps, 4)));
+    }
+    for caps in shapes.month_day_year.captures_iter(folded) {
+        let Some(date) = month_of(&caps[1]).and_then(|m| ymd(num(&caps, 3)?, m, num(&caps, 2)?))
+        else {
+            continue;
+        };
+        found.push((start(&caps), date, time_of(date, &caps, 4)));
+    }
+    for caps in shapes.numeric.captures_iter(folded) {
+        let (Some(first), Some(second), Some(year)) = (num(&caps, 1), num(&caps, 3), num(&caps, 4))
+        else {
+            continue;
+        };
+        let year = if caps[4].len() == 2 {
+            // Two-digit years only for the separators that French and German pages use with them.
+            if &caps[2] == "-" {
+                continue;
+            }
+            2000 + year
+        } else {
+            year
+        };
+        let date = ymd(year, second, first).or_else(|| {
+            // 06/23/2024 cannot be day/month: an American page.
+            (&caps[2] == "/")
+                .then(|| ymd(year, first, second))
+                .flatten()
+        });
+        let Some(date) = date else { continue };
+        found.push((start(&caps), date, time_of(date, &caps, 5)));
+    }
+    for caps in shapes.iso.captures_iter(folded) {
+        let Some(date) = ymd(num(&caps, 1)?, num(&caps, 2)?, num(&caps, 3)?) else {
+            continue;
+        };
+        found.push((start(&caps), date, time_of(date, &caps, 4)));
+    }
+    if let Some((_, date, time)) = found.into_iter().min_by_key(|(at, ..)| *at) {
+        return match time {
+            Some(naive) => Some((local(naive, tz)?, Precision::Time)),
+            None => Some((local(date.and_hms_opt(0, 0, 0)?, tz)?, Precision::Day)),
+        };
+    }
+    shapes.month_year.captures_iter(folded).find_map(|caps| {
+        let date = ymd(num(&caps, 2)?, month_of(&caps[1])?, 1)?;
+        Some((local(date.and_hms_opt(0, 0, 0)?, tz)?, Precision::Month))
+    })
+}
+
+fn start(caps: &Captures) -> usize {
+    caps.get(0).map_or(0, |m| m.start())
+}
+
+fn num(caps: &Captures, group: usize) -> Option<u32> {
+    caps.get(group)?.as_str().parse().ok()
+}
+
+fn ymd(year: u32, month: u32, day: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
+/// The time of day in groups `first..first+3` (hour, minute, second, am/pm), if any.
+fn time_of(date: NaiveDate, caps: &Captures, first: usize) -> Option<NaiveDateTime> {
+    let mut hour = num(caps, first)?;
+    let minute = num(caps, first + 1)?;
+    let second = num(caps, first + 2).unwrap_or(0);
+    match caps.get(first + 3).map(|m| m.as_str().starts_with('p')) {
+        Some(true) if hour < 12 => hour += 12,
+        Some(false) if hour == 12 => hour = 0,
+        _ => {}
+    }
+    date.and_hms_opt(hour, minute, second)
+}
+
+/// A naive local time in `tz`; in a daylight-saving gap, the hour after.
+fn local(naive: NaiveDateTime, tz: Tz) -> Option<DateTime<Utc>> {
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .or_else(|| {
+            tz.from_local_datetime(&(naive + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +451,103 @@ mod tests {
         ] {
             assert_eq!(parse_feed_date(text), None, "{text}");
         }
+    }
+
+    fn page(text: &str) -> Option<(DateTime<Utc>, Precision)> {
+        parse_page_date(text, chrono_tz::Europe::Paris)
+    }
+
+    #[test]
+    fn page_dates_structured() {
+        assert_eq!(
+            page("2024-06-11T10:00:00Z"),
+            Some((utc(2024, 6, 11, 10, 0, 0).unwrap(), Precision::Time))
+        );
+        assert_eq!(
+            page("2024-06-11T10:00:00.000+0200"),
+            Some((utc(2024, 6, 11, 8, 0, 0).unwrap(), Precision::Time))
+        );
+        // No zone: Paris local time.
+        assert_eq!(
+            page("2024-06-11 10:00"),
+            Some((utc(2024, 6, 11, 8, 0, 0).unwrap(), Precision::Time))
+        );
+        assert_eq!(
+            page("2024-06-11"),
+            Some((utc(2024, 6, 10, 22, 0, 0).unwrap(), Precision::Day))
+        );
+        assert_eq!(
+            page("Thu, 19 Nov 2026 10:12:00 +0100"),
+            Some((utc(2026, 11, 19, 9, 12, 0).unwrap(), Precision::Time))
+        );
+    }
+
+    #[test]
+    fn page_dates_written_in_french() {
+        assert_eq!(
+            page("23 juin 2026 à 13:44"),
+            Some((utc(2026, 6, 23, 11, 44, 0).unwrap(), Precision::Time))
+        );
+        assert_eq!(
+            page("Publié le 3 mars 2025"),
+            Some((utc(2025, 3, 2, 23, 0, 0).unwrap(), Precision::Day))
+        );
+        assert_eq!(
+            page("le 12/03/2024"),
+            Some((utc(2024, 3, 11, 23, 0, 0).unwrap(), Precision::Day))
+        );
+        assert_eq!(
+            page("11/06/2024"),
+            Some((utc(2024, 6, 10, 22, 0, 0).unwrap(), Precision::Day))
+        );
+        assert_eq!(
+            page("Posté par genma le 23/06/26 à 13:44."),
+            Some((utc(2026, 6, 23, 11, 44, 0).unwrap(), Precision::Time))
+        );
+        assert_eq!(
+            page("mis à jour en juin 2024"),
+            Some((utc(2024, 5, 31, 22, 0, 0).unwrap(), Precision::Month))
+        );
+        assert_eq!(
+            page("lundi 1er décembre 2025, 08h30"),
+            Some((utc(2025, 12, 1, 7, 30, 0).unwrap(), Precision::Time))
+        );
+    }
+
+    #[test]
+    fn page_dates_written_in_english_and_german() {
+        assert_eq!(
+            page("March 3, 2025"),
+            Some((utc(2025, 3, 2, 23, 0, 0).unwrap(), Precision::Day))
+        );
+        assert_eq!(
+            page("Posted on March 3rd, 2025 at 1:44 pm"),
+            Some((utc(2025, 3, 3, 12, 44, 0).unwrap(), Precision::Time))
+        );
+        assert_eq!(
+            page("28. Januar 2020, 14:05 Uhr"),
+            Some((utc(2020, 1, 28, 13, 5, 0).unwrap(), Precision::Time))
+        );
+        assert_eq!(
+            page("Stand: 03.03.2021"),
+            Some((utc(2021, 3, 2, 23, 0, 0).unwrap(), Precision::Day))
+        );
+    }
+
+    #[test]
+    fn page_dates_unreadable() {
+        for text in [
+            "",
+            "hier",
+            "version 1.2.3",
+            "31/02/2024",
+            "2024-13-01",
+            "9999999999",
+        ] {
+            assert_eq!(page(text), None, "{text}");
+        }
+        // A huge text is only looked at from its start.
+        let long = format!("{} 3 mars 2025", "x".repeat(1_000_000));
+        assert_eq!(page(&long), None);
     }
 }
