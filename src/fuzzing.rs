@@ -46,6 +46,7 @@ pub fn url(data: &[u8]) {
 pub fn dates(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let _ = crate::dates::parse_feed_date(&text);
+    let _ = crate::dates::parse_page_date(&text, chrono_tz::Europe::Paris);
 }
 
 /// An article page → metadata and main text.
@@ -67,7 +68,9 @@ pub fn listing(data: &[u8]) {
         ..crate::model::Selectors::default()
     };
     if let Ok(compiled) = crate::parse::html::ListingSelectors::compile(&selectors) {
-        let _ = crate::parse::html::parse_listing(&html, &base(), &compiled, crate::dates::parse_feed_date);
+        let _ = crate::parse::html::parse_listing(&html, &base(), &compiled, |text| {
+            crate::dates::parse_page_date(text, chrono_tz::Europe::Paris).map(|(d, _)| (d, false))
+        });
     }
 }
 

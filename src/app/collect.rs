@@ -334,7 +334,11 @@ impl Collector {
                             .unwrap_or_else(|| item.url.clone()),
                         author: article.author,
                         published: item.published.or(article.published),
-                        published_approximate: item.published.is_none() && article.date_approximate,
+                        published_approximate: if item.published.is_some() {
+                            item.published_approximate
+                        } else {
+                            article.date_approximate
+                        },
                         summary: article.summary,
                         text: article.text,
                     });
@@ -397,14 +401,17 @@ impl Collector {
             }
         };
         let delay = self.delay_of(source);
-        stream::iter(wanted)
+        let mut pages = stream::iter(wanted)
             .map(|(index, url)| {
                 let (this, selectors) = (self.clone(), selectors.clone());
                 async move { (index, this.page(url, delay, selectors).await) }
             })
             .buffer_unordered(self.page_concurrency.max(1))
-            .collect()
-            .await
+            .collect::<Vec<_>>()
+            .await;
+        // Back in the order of the listing or the feed, whatever order the pages came in.
+        pages.sort_by_key(|(index, _)| *index);
+        pages
     }
 
     async fn page(
@@ -459,8 +466,9 @@ impl Collector {
     }
 }
 
-/// The date a listing's `date` selector gives, read in the settings' time zone.
-fn read_date(text: &str, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
-    let _ = tz;
-    crate::dates::parse_feed_date(text)
+/// The date a listing's `date` selector gives, read in the settings' time zone; true when
+/// only its month is known.
+fn read_date(text: &str, tz: chrono_tz::Tz) -> Option<(DateTime<Utc>, bool)> {
+    let (date, precision) = crate::dates::parse_page_date(text, tz)?;
+    Some((date, precision == crate::dates::Precision::Month))
 }

@@ -109,6 +109,8 @@ pub struct ListingItem {
     pub url: String,
     pub title: Option<String>,
     pub published: Option<DateTime<Utc>>,
+    /// Only the month of `published` was given.
+    pub published_approximate: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -131,12 +133,13 @@ pub enum ListingError {
     },
 }
 
-/// Read a listing page. `read_date` turns the text of a `date` selector into an instant.
+/// Read a listing page. `read_date` turns the text of a `date` selector into an instant, and
+/// says whether only its month was known.
 pub fn parse_listing(
     html: &str,
     page_url: &Url,
     selectors: &ListingSelectors,
-    read_date: impl Fn(&str) -> Option<DateTime<Utc>>,
+    read_date: impl Fn(&str) -> Option<(DateTime<Utc>, bool)>,
 ) -> Result<Listing, ListingError> {
     let document = Html::parse_document(&crate::normalize::bound_nesting(html));
     let base = base_url(&document, page_url);
@@ -164,7 +167,7 @@ pub fn parse_listing(
             continue;
         }
         let title = selectors.title.as_ref().and_then(|f| f.read(*teaser, None));
-        let published = selectors
+        let date = selectors
             .date
             .as_ref()
             .and_then(|f| f.read(*teaser, None))
@@ -173,7 +176,8 @@ pub fn parse_listing(
             link,
             url,
             title,
-            published,
+            published: date.map(|(d, _)| d),
+            published_approximate: date.is_some_and(|(_, approximate)| approximate),
         });
     }
     if items.is_empty() {
@@ -233,8 +237,13 @@ mod tests {
         .unwrap()
     }
 
-    fn no_date(_: &str) -> Option<DateTime<Utc>> {
+    fn no_date(_: &str) -> Option<(DateTime<Utc>, bool)> {
         None
+    }
+
+    fn paris(text: &str) -> Option<(DateTime<Utc>, bool)> {
+        let (date, precision) = crate::dates::parse_page_date(text, chrono_tz::Europe::Paris)?;
+        Some((date, precision == crate::dates::Precision::Month))
     }
 
     const LISTING: &str = r#"<html><head><title>Actualités</title></head><body>
@@ -259,7 +268,7 @@ mod tests {
             Some("time@datetime"),
             Some("a.suivant"),
         );
-        let listing = parse_listing(LISTING, &page, &sel, crate::dates::parse_feed_date).unwrap();
+        let listing = parse_listing(LISTING, &page, &sel, paris).unwrap();
         let urls: Vec<_> = listing.items.iter().map(|i| i.url.as_str()).collect();
         assert_eq!(
             urls,
