@@ -33,12 +33,18 @@ pub fn feed(data: &[u8]) {
 /// A link (first line) resolved against a base (second line) and canonicalised.
 pub fn url(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let (link, base) = text.split_once('\n').unwrap_or((&text, "https://e.org/a/b"));
+    let (link, base) = text
+        .split_once('\n')
+        .unwrap_or((&text, "https://e.org/a/b"));
     let base = Url::parse(base).ok();
     if let Some(canonical) = crate::normalize::canonical_url(link, base.as_ref()) {
         // Canonical is a fixed point.
         let again = crate::normalize::canonical_url(&canonical, None);
-        assert_eq!(again.as_deref(), Some(canonical.as_str()), "not idempotent: {link:?}");
+        assert_eq!(
+            again.as_deref(),
+            Some(canonical.as_str()),
+            "not idempotent: {link:?}"
+        );
     }
 }
 

@@ -4,6 +4,7 @@
 mod common;
 mod corpora;
 mod fetch;
+mod fuzz_regressions;
 mod pages;
 mod search;
 mod shell;

@@ -67,7 +67,10 @@ fn an_html_source_is_read_across_its_pages_with_its_selectors() {
     assert_eq!(cnll["published"], "2026-11-19T09:12:00Z");
     // No author selector: the page's byline (« par Marc Jacob ») gives it.
     assert_eq!(cnll["author"], "Marc Jacob");
-    let zimbra = by_title(&articles, "BlueMind et la messagerie souveraine s'organisent");
+    let zimbra = by_title(
+        &articles,
+        "BlueMind et la messagerie souveraine s'organisent",
+    );
     assert_eq!(zimbra["author"], "Emmanuelle Lamandé");
     assert!(cnll["url"].as_str().unwrap().ends_with(
         "/sites/gsm/Souverainete-numerique-le-CNLL-publie-son-barometre,20261119,1001.html"
