@@ -5,8 +5,11 @@
 use crate::model::Topic;
 use url::Url;
 
+/// One fuzz entry point: any bytes, never a panic.
+pub type Target = fn(&[u8]);
+
 /// The fuzz targets, by name: the directory names under `fuzz/regressions/`.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("feed", feed),
     ("url", url),
     ("dates", dates),
