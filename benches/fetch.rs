@@ -152,7 +152,7 @@ fn body(rng: &mut Rng) -> String {
 
 /// Items of every feed, reposts included (a repost keeps the original's title and body).
 fn items(feeds: usize, per_feed: usize) -> (Vec<Vec<Item>>, usize) {
-    let mut rng = Rng(0x5EED_0F_FA12);
+    let mut rng = Rng(0x005E_ED0F_FA12);
     let mut all: Vec<Vec<Item>> = Vec::new();
     let mut reposts = 0;
     for n in 0..feeds {
@@ -201,7 +201,7 @@ fn date(minute: usize) -> chrono::DateTime<chrono::Utc> {
 /// Feed `n` as (content type, bytes).
 fn render(n: usize, items: &[Item]) -> (&'static str, Vec<u8>) {
     match n % 10 {
-        0 | 1 | 2 | 3 | 4 | 5 => {
+        0..=5 => {
             let latin1 = n % 10 == 0;
             let mut out = format!(
                 "<?xml version=\"1.0\" encoding=\"{}\"?>\n<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><title>Flux {n}</title><link>https://site{}.example/</link><description>Ferme</description>\n",
