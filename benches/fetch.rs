@@ -202,7 +202,7 @@ fn date(minute: usize) -> chrono::DateTime<chrono::Utc> {
 fn render(n: usize, items: &[Item]) -> (&'static str, Vec<u8>) {
     match n % 10 {
         0..=5 => {
-            let latin1 = n % 10 == 0;
+            let latin1 = n.is_multiple_of(10);
             let mut out = format!(
                 "<?xml version=\"1.0\" encoding=\"{}\"?>\n<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><title>Flux {n}</title><link>https://site{}.example/</link><description>Ferme</description>\n",
                 if latin1 { "ISO-8859-1" } else { "UTF-8" },
@@ -293,11 +293,13 @@ struct Measure {
     status: i32,
 }
 
+// The child is reaped by `wait4`, which std does not know about.
+#[allow(clippy::zombie_processes)]
 fn measure(mut command: Command) -> Measure {
     let started = Instant::now();
     let child = command
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::inherit())
         .spawn()
         .expect("start veille");
     let pid = child.id() as libc::pid_t;
