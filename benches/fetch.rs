@@ -293,6 +293,15 @@ struct Measure {
     status: i32,
 }
 
+/// The peak resident set of a running process, from `/proc/PID/status` (`VmHWM`, in KiB).
+/// Not `ru_maxrss`: a child forked from this big process inherits its resident pages until it
+/// executes veille, and Linux keeps that high-water mark across the exec.
+fn high_water_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 // The child is reaped by `wait4`, which std does not know about.
 #[allow(clippy::zombie_processes)]
 fn measure(mut command: Command) -> Measure {
@@ -302,18 +311,34 @@ fn measure(mut command: Command) -> Measure {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start veille");
-    let pid = child.id() as libc::pid_t;
+    let pid = child.id();
+    // Watch the high-water mark until the process is gone; `waitid` with WNOWAIT lets the last
+    // reading happen after it exited but before it is reaped.
+    let mut peak_kib = 0;
+    loop {
+        if let Some(kib) = high_water_kib(pid) {
+            peak_kib = peak_kib.max(kib);
+        }
+        // SAFETY: a zeroed siginfo is a valid out-parameter; `pid` is our own child.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
+        let polled = unsafe { libc::waitid(libc::P_PID, pid, &mut info, flags) };
+        if polled == 0 && unsafe { info.si_pid() } == pid as libc::pid_t {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let mut status = 0;
-    // SAFETY: a zeroed rusage is a valid out-parameter, and `pid` is our own child.
+    // SAFETY: as above; this reaps the child and reads its CPU times.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let waited = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
     let wall = started.elapsed();
-    assert_eq!(waited, pid, "wait4 failed");
+    assert_eq!(waited, pid as libc::pid_t, "wait4 failed");
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     Measure {
         wall,
         cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
-        peak_kib: usage.ru_maxrss as u64,
+        peak_kib,
         status: if libc::WIFEXITED(status) {
             libc::WEXITSTATUS(status)
         } else {
