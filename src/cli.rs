@@ -22,6 +22,9 @@ pub struct Cli {
     /// Print more: one line per source
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Colours in tables: auto (on a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -102,6 +105,13 @@ pub struct FilterArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Progress {
     Auto,
     Always,
@@ -153,6 +163,9 @@ pub enum ShowFormat {
 pub struct SourcesArgs {
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+    /// Only the sources that failed at least N times in a row (default 3); exit 1 if any did
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "3")]
+    pub failing: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -40,6 +40,8 @@ pub struct Context {
     pub config: Config,
     pub quiet: bool,
     pub verbose: u8,
+    /// Whether tables on stdout may use colours (`--color`, `NO_COLOR`, a terminal).
+    pub color: bool,
 }
 
 impl Context {
@@ -70,6 +72,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         config,
         quiet: cli.quiet,
         verbose: cli.verbose,
+        color: output::use_color(cli.color, &env),
     };
     match cli.command {
         Command::Fetch(args) => fetch::run(&context, &args),

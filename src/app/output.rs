@@ -105,6 +105,44 @@ pub fn stored_reasons(json: &str) -> Vec<StoredReason> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
+/// Colours on stdout: `always`, `never`, or, with `auto`, on a terminal when `NO_COLOR` is not
+/// set (<https://no-color.org>: any non-empty value).
+pub fn use_color(
+    choice: crate::cli::ColorChoice,
+    env: &std::collections::HashMap<String, String>,
+) -> bool {
+    use crate::cli::ColorChoice;
+    use std::io::IsTerminal;
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            env.get("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// An ANSI style for a piece of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Error,
+    Warning,
+    Dim,
+}
+
+/// `text` in `style` when colours are on; as is otherwise.
+pub fn paint(text: &str, style: Style, color: bool) -> String {
+    let code = match style {
+        _ if !color => return text.to_string(),
+        Style::Plain => return text.to_string(),
+        Style::Error => "31",
+        Style::Warning => "33",
+        Style::Dim => "2",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
 /// The width to fit: the terminal's, else `COLUMNS`, else a default.
 pub fn terminal_width() -> usize {
     terminal_size::terminal_size_of(std::io::stdout())

@@ -5,7 +5,7 @@ mod cluster;
 mod read;
 mod write;
 
-pub use read::{ArticleRow, Filter, SearchError, SourceHealth};
+pub use read::{Activity, ArticleRow, Filter, SearchError, SourceHealth};
 pub use write::{Failure, RetagCounts, Schedule, WriteCounts};
 
 use anyhow::{bail, Context};

@@ -268,6 +268,32 @@ impl Store {
     }
 }
 
+/// What a source brought lately.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Activity {
+    /// Articles first stored at or after the `since` asked for.
+    pub recent: i64,
+    /// When its newest article was first stored.
+    pub last_new: Option<String>,
+}
+
+impl Store {
+    /// Articles of `name` first stored since `since`, and when its last new one was.
+    pub fn source_activity(&self, name: &str, since: DateTime<Utc>) -> rusqlite::Result<Activity> {
+        self.conn
+            .prepare_cached(
+                "SELECT count(*) FILTER (WHERE fetched_at >= ?2), max(fetched_at)
+                 FROM articles WHERE source = ?1",
+            )?
+            .query_row(params![name, format_time(since)], |r| {
+                Ok(Activity {
+                    recent: r.get(0)?,
+                    last_new: r.get(1)?,
+                })
+            })
+    }
+}
+
 fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }

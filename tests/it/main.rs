@@ -8,5 +8,6 @@ mod fuzz_regressions;
 mod pages;
 mod search;
 mod shell;
+mod sources;
 mod stories;
 mod tags;

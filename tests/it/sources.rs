@@ -1,0 +1,92 @@
+//! `veille sources`: health at a glance (colours only when asked or on a terminal), recent
+//! activity, possibly stale sources, and `--failing N` for monitoring.
+
+use crate::common::{fetch, run, sources_json, Route, Server, Workspace};
+
+fn two_sources(server: &Server) -> Workspace {
+    server.route("/broken", Route::status(500));
+    Workspace::new(
+        &[
+            ("linuxfr", &server.url("/feeds/linuxfr-news.atom")),
+            ("broken", &server.url("/broken")),
+        ],
+        &[],
+    )
+}
+
+#[test]
+fn failing_exits_1_naming_the_sources_that_keep_failing() {
+    let server = Server::start();
+    let ws = two_sources(&server);
+    assert_eq!(fetch(&ws, &[]).code, 3);
+    // One failure is not "failing 3 times in a row" yet.
+    let out = run(&ws, &["sources", "--failing"]);
+    assert_eq!(out.code, 0, "{out}");
+    let out = run(&ws, &["sources", "--failing", "1"]);
+    assert_eq!(out.code, 1, "{out}");
+    assert!(
+        out.stdout.contains("broken") && !out.stdout.contains("linuxfr"),
+        "{out}"
+    );
+    assert!(
+        out.stderr
+            .contains("1 source(s) failed 1 times or more in a row: broken"),
+        "{out}"
+    );
+    for _ in 0..2 {
+        fetch(&ws, &["--force"]);
+    }
+    let out = run(&ws, &["sources", "--failing", "--format", "json"]);
+    assert_eq!(out.code, 1, "{out}");
+    let listed = out.json();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["consecutive_failures"], 3);
+    assert!(listed[0]["next_attempt"].is_string(), "{listed}");
+}
+
+#[test]
+fn colours_only_when_asked_or_on_a_terminal() {
+    let server = Server::start();
+    let ws = two_sources(&server);
+    fetch(&ws, &[]);
+    let plain = run(&ws, &["sources"]);
+    assert!(!plain.stdout.contains('\x1b'), "{plain}");
+    let coloured = run(&ws, &["sources", "--color", "always"]);
+    assert!(
+        coloured.stdout.contains("\x1b[31m1 failure(s): HTTP 500"),
+        "{coloured}"
+    );
+    let never = run(&ws, &["--color", "never", "sources"]);
+    assert!(!never.stdout.contains('\x1b'));
+}
+
+#[test]
+fn activity_of_the_last_30_days_and_possibly_stale_sources() {
+    let server = Server::start();
+    let ws = two_sources(&server);
+    fetch(&ws, &[]);
+    let health = sources_json(&ws);
+    let linuxfr = health.iter().find(|s| s["name"] == "linuxfr").unwrap();
+    assert_eq!(linuxfr["articles_30d"], 3);
+    assert_eq!(linuxfr["stale"], false);
+    // Its articles were all first stored long ago, and every fetch since brought nothing new.
+    let conn = rusqlite::Connection::open(ws.db_path()).unwrap();
+    conn.execute(
+        "UPDATE articles SET fetched_at = '2026-01-05T08:00:00Z' WHERE source = 'linuxfr'",
+        [],
+    )
+    .unwrap();
+    let health = sources_json(&ws);
+    let linuxfr = health.iter().find(|s| s["name"] == "linuxfr").unwrap();
+    assert_eq!(
+        (linuxfr["articles_30d"].as_i64(), linuxfr["stale"].as_bool()),
+        (Some(0), Some(true))
+    );
+    let table = run(&ws, &["sources"]);
+    assert!(
+        table
+            .stdout
+            .contains("possibly stale: nothing new for over 30 days"),
+        "{table}"
+    );
+}
