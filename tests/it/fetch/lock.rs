@@ -39,6 +39,20 @@ fn a_second_fetch_waits_then_names_the_one_running() {
     let mut first = first.spawn().expect("start the first fetch");
     wait_until_holding(&server);
 
+    // Read-only commands never wait for a fetch: they answer while the first one still runs.
+    for args in [&["search", "--all"][..], &["sources"], &["stories"]] {
+        let read = veille(&ws).args(args).output().expect("run a read command");
+        assert!(
+            read.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&read.stderr)
+        );
+    }
+    assert!(
+        first.try_wait().expect("poll the first fetch").is_none(),
+        "the reads finished while the first fetch still held the lock"
+    );
+
     let second = fetch(&ws, &["--wait", "1s"]);
     assert_eq!(second.code, 1, "{second}");
     assert!(
