@@ -102,6 +102,7 @@ async fn fetch_all(
     };
     let mut tasks = JoinSet::new();
     let mut by_index = Vec::new();
+    let mut queue = std::collections::VecDeque::new();
     let now = Utc::now();
     for source in sources {
         let schedule = store.schedule(&source.name)?;
@@ -135,21 +136,29 @@ async fn fetch_all(
             page_budget: MAX_PAGES_PER_RUN,
             source: source.clone(),
         };
-        let index = by_index.len();
+        queue.push_back((by_index.len(), job));
         by_index.push(source);
-        let collector = collector.clone();
-        tasks.spawn(async move {
-            let started = Instant::now();
-            let url = job.source.url.clone();
-            let result = collector.clone().collect(job).await;
-            let moved = collector.fetcher.take_moved(&url);
-            (index, result, moved, started.elapsed())
-        });
     }
     drop(ask);
+    // Sources collected but not yet written hold their articles in memory: at most this many
+    // are under way at once, which keeps every request slot busy while the writer works.
+    let in_flight = context.config.settings.concurrency * IN_FLIGHT_PER_SLOT;
     let stop = stop_signal();
     tokio::pin!(stop);
     loop {
+        while tasks.len() < in_flight {
+            let Some((index, job)) = queue.pop_front() else {
+                break;
+            };
+            let collector = collector.clone();
+            tasks.spawn(async move {
+                let started = Instant::now();
+                let url = job.source.url.clone();
+                let result = collector.clone().collect(job).await;
+                let moved = collector.fetcher.take_moved(&url);
+                (index, result, moved, started.elapsed())
+            });
+        }
         let joined = tokio::select! {
             Some((urls, reply)) = questions.recv() => {
                 // A task asks which of its items are stored already; on a database error it
@@ -161,7 +170,7 @@ async fn fetch_all(
             joined = tasks.join_next() => joined,
             code = &mut stop => {
                 // In-flight requests are dropped; every source already written stays written.
-                totals.unfinished = tasks.len();
+                totals.unfinished = tasks.len() + queue.len();
                 tasks.abort_all();
                 totals.interrupted = Some(code);
                 break;
@@ -184,6 +193,9 @@ async fn fetch_all(
     }
     Ok(totals)
 }
+
+/// Sources under way (fetching, parsing, or waiting to be written) per request slot.
+const IN_FLIGHT_PER_SLOT: usize = 2;
 
 /// What every source's collection shares in this run.
 pub(super) fn collector(context: &Context) -> anyhow::Result<Collector> {
