@@ -75,6 +75,22 @@ pub struct Options {
     pub other: bool,
     /// Leave out stories published this long before `since`.
     pub max_age: Option<chrono::Duration>,
+    /// Only stories one of whose members comes from one of these sources (all when empty).
+    pub sources: Vec<String>,
+    /// Only stories one of whose members has one of these tags (all when empty).
+    pub tags: Vec<String>,
+}
+
+impl Options {
+    /// Whether `--source` and `--tag` let the story in: one of its members must match each.
+    fn admits(&self, candidate: &Candidate) -> bool {
+        let members = &candidate.members;
+        (self.sources.is_empty() || members.iter().any(|m| self.sources.contains(&m.source)))
+            && (self.tags.is_empty()
+                || members
+                    .iter()
+                    .any(|m| m.tags.iter().any(|t| self.tags.contains(t))))
+    }
 }
 
 /// The period of a digest: `[since, until)`, and in words.
@@ -128,8 +144,10 @@ pub struct Entry {
     pub summary: String,
     /// The lead sentences of the text, cut at a sentence boundary.
     pub lead: String,
-    /// The other members, one per other source, oldest first.
+    /// The other members, one per other source, oldest first: "also reported by".
     pub also: Vec<Also>,
+    /// Every other member of the story, oldest first.
+    pub others: Vec<Also>,
 }
 
 /// The entries of one topic (or of « Autres »).
@@ -207,6 +225,9 @@ pub fn build(
         .max_age
         .and_then(|age| options.since.checked_sub_signed(age));
     for candidate in candidates {
+        if !options.admits(&candidate) {
+            continue;
+        }
         let Some(entry) = entry(candidate, options, &label_of) else {
             continue;
         };
@@ -280,12 +301,9 @@ fn entry(
             })
         })
         .collect();
-    let mut also: Vec<Also> = Vec::new();
-    for member in rest {
-        if member.source == first.source || also.iter().any(|a| a.source == member.source) {
-            continue;
-        }
-        also.push(Also {
+    let others: Vec<Also> = rest
+        .into_iter()
+        .map(|member| Also {
             id: member.id,
             link: linkable(&member.url),
             source: member.source,
@@ -293,7 +311,13 @@ fn entry(
             url: member.url,
             published: member.published,
             fetched_at: member.fetched_at,
-        });
+        })
+        .collect();
+    let mut also: Vec<Also> = Vec::new();
+    for other in &others {
+        if other.source != first.source && !also.iter().any(|a| a.source == other.source) {
+            also.push(other.clone());
+        }
     }
     let text = if first.text.trim().is_empty() {
         &first.summary
@@ -319,6 +343,7 @@ fn entry(
         tags,
         summary: first.summary,
         also,
+        others,
     })
 }
 

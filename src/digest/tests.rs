@@ -36,6 +36,8 @@ fn options() -> Options {
         timezone: chrono_tz::UTC,
         other: true,
         max_age: None,
+        sources: Vec::new(),
+        tags: Vec::new(),
     }
 }
 
@@ -194,4 +196,33 @@ fn a_broken_template_names_itself() {
     let digest = build(Vec::new(), Vec::new(), &options(), at(23, 8));
     let err = render(&digest, &templates, Kind::Markdown).unwrap_err();
     assert!(err.to_string().starts_with("template digest.md:"), "{err}");
+}
+
+#[test]
+fn source_and_tag_filters_admit_a_story_by_any_member() {
+    let candidates = || {
+        vec![
+            story(vec![
+                member(1, "a", "Copie a", 20, &[]),
+                member(2, "b", "Copie b", 20, &["releases"]),
+            ]),
+            story(vec![member(3, "c", "Seule", 20, &["sovereignty"])]),
+        ]
+    };
+    let titles = |options: &Options| -> Vec<String> {
+        build(candidates(), Vec::new(), options, at(23, 8))
+            .entries()
+            .map(|e| e.title.clone())
+            .collect()
+    };
+    let by_source = Options {
+        sources: vec!["b".into()],
+        ..options()
+    };
+    assert_eq!(titles(&by_source), ["Copie a"]);
+    let by_tag = Options {
+        tags: vec!["sovereignty".into()],
+        ..options()
+    };
+    assert_eq!(titles(&by_tag), ["Seule"]);
 }
