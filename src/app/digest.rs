@@ -82,7 +82,7 @@ pub fn run(context: &Context, args: &DigestArgs) -> anyhow::Result<Outcome> {
     let output = if format == DigestFormat::Email {
         let from = sender(config)?;
         let message_id = email::message_id(from, now, salt(now));
-        let subject = render::subject(&built, &config.email.subject)?;
+        let subject = render::subject(&built, &config.email.subject).map_err(template_error)?;
         let message = email_message(
             &built,
             &templates,
@@ -256,9 +256,9 @@ fn period(
         },
         text => instant("--since", text)?,
     };
-    if since >= until {
+    if since > until {
         return Err(UsageError(format!(
-            "the period is empty: it starts ({}) at or after its end ({})",
+            "the period is reversed: it starts ({}) after its end ({})",
             since.to_rfc3339(),
             until.to_rfc3339()
         ))
@@ -352,8 +352,8 @@ fn email_message(
     date: DateTime<Utc>,
     message_id: &str,
 ) -> anyhow::Result<Message> {
-    let text = render::render(built, templates, Kind::Text)?;
-    let html = render::render(built, templates, Kind::Html)?;
+    let text = render::render(built, templates, Kind::Text).map_err(template_error)?;
+    let html = render::render(built, templates, Kind::Html).map_err(template_error)?;
     let envelope = Envelope {
         from,
         to,
@@ -365,6 +365,11 @@ fn email_message(
         email::EmailError::NoRecipient => UsageError(e.to_string()).into(),
         other => anyhow::Error::new(other),
     })
+}
+
+/// A template that does not parse or render is the user's to fix (exit 2).
+fn template_error(error: render::RenderError) -> UsageError {
+    UsageError(error.to_string())
 }
 
 fn render_to_bytes(
@@ -383,7 +388,9 @@ fn render_to_bytes(
         }
         DigestFormat::Email => anyhow::bail!("an email is built by email_message"),
     };
-    Ok(render::render(built, templates, kind)?.into_bytes())
+    Ok(render::render(built, templates, kind)
+        .map_err(template_error)?
+        .into_bytes())
 }
 
 fn write_output(args: &DigestArgs, output: &[u8]) -> anyhow::Result<()> {
@@ -508,7 +515,7 @@ fn replay(context: &Context, args: &DigestArgs, id: i64) -> anyhow::Result<Outco
         };
         let subject = match &record.subject {
             Some(subject) => subject.clone(),
-            None => render::subject(&built, &config.email.subject)?,
+            None => render::subject(&built, &config.email.subject).map_err(template_error)?,
         };
         let message_id = record
             .message_id

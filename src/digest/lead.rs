@@ -67,10 +67,11 @@ fn sentence_ends(text: &str) -> Vec<usize> {
         if c == '.' && is_abbreviation(text, chars[i].0) {
             continue;
         }
-        // The next sentence starts with a capital, a digit or an opening quote.
+        // The next sentence starts with anything but a lower-case letter: a capital, a digit, a
+        // quote, a bracket (« [Next] Les collectivités… »).
         let starts = chars
             .get(j + 1)
-            .is_some_and(|&(_, c)| c.is_uppercase() || c.is_ascii_digit() || "«\"“(".contains(c));
+            .is_some_and(|&(_, c)| !c.is_lowercase() && !c.is_whitespace());
         if starts {
             ends.push(chars.get(j).map_or(text.len(), |&(at, _)| at));
         }

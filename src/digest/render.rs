@@ -156,18 +156,15 @@ fn http_url(value: Value) -> Value {
         .map_or(Value::from(()), Value::from)
 }
 
-/// `text|md`: plain text made inert in Markdown: no link (`](` and `<` are escaped), no HTML, no
-/// emphasis or code; a `#` that would start a heading is escaped too. What stays is readable as
-/// plain text (« \[…] » is not a link).
+/// `text|md`: plain text made inert in Markdown: no link (brackets and `<` are escaped), no HTML,
+/// no emphasis or code; a `#` that would start a heading is escaped too.
 fn markdown_text(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     let mut chars = value.chars().peekable();
     let mut at_start = true;
     while let Some(c) = chars.next() {
         let escape = match c {
-            '\\' | '`' | '*' | '_' | '<' | '>' => true,
-            ']' => matches!(chars.peek(), Some('(' | '[' | ':')),
-            '[' => matches!(chars.peek(), Some('^')),
+            '\\' | '`' | '*' | '_' | '<' | '>' | '[' | ']' => true,
             '#' | '+' | '-' | '|' => at_start,
             '!' => matches!(chars.peek(), Some('[')),
             _ => false,
@@ -222,7 +219,7 @@ mod tests {
     fn markdown_text_is_inert() {
         assert_eq!(
             markdown_text("[x](javascript:alert(1)) <script>"),
-            "[x\\](javascript:alert(1)) \\<script\\>"
+            "\\[x\\](javascript:alert(1)) \\<script\\>"
         );
         assert_eq!(
             markdown_url("https://e.org/a (b)"),

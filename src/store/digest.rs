@@ -82,7 +82,7 @@ impl Store {
         let mut stories = self.conn.prepare(
             "WITH touched AS (
                  SELECT DISTINCT coalesce(story, id) AS story FROM articles
-                 WHERE fetched_at >= ?1 AND fetched_at < ?2
+                 WHERE fetched_at >= ?1 AND fetched_at <= ?2
              )
              SELECT t.story FROM touched t
              WHERE (SELECT min(a.fetched_at) FROM articles a
