@@ -93,12 +93,35 @@ fn error(name: &str, e: minijinja::Error) -> RenderError {
     }
 }
 
-/// What a template sees: every field of the digest, and `labels`.
+/// What a template sees: every field of the digest, `labels`, and `total_words`.
 #[derive(Serialize)]
 struct View<'a> {
     #[serde(flatten)]
     digest: &'a Digest,
     labels: Labels,
+    /// « 12 sujets », « 1 sujet », « 0 sujet » / "0 stories".
+    total_words: String,
+}
+
+impl<'a> View<'a> {
+    fn new(digest: &'a Digest) -> Self {
+        let labels = labels(digest.lang);
+        // French counts 0 and 1 in the singular, English only 1.
+        let singular = match digest.lang {
+            super::Lang::Fr => digest.total <= 1,
+            super::Lang::En => digest.total == 1,
+        };
+        let word = if singular {
+            labels.story
+        } else {
+            labels.stories
+        };
+        View {
+            digest,
+            labels,
+            total_words: format!("{} {word}", digest.total),
+        }
+    }
 }
 
 fn environment() -> Environment<'static> {
@@ -127,22 +150,16 @@ pub fn render(digest: &Digest, templates: &Templates, kind: Kind) -> Result<Stri
     env.add_template_owned(name, templates.get(kind).to_string())
         .map_err(|e| error(name, e))?;
     let template = env.get_template(name).map_err(|e| error(name, e))?;
-    let view = View {
-        digest,
-        labels: labels(digest.lang),
-    };
-    template.render(&view).map_err(|e| error(name, e))
+    template
+        .render(View::new(digest))
+        .map_err(|e| error(name, e))
 }
 
 /// The subject of the email: `template` rendered with the same variables, on one line.
 pub fn subject(digest: &Digest, template: &str) -> Result<String, RenderError> {
     let env = environment();
-    let view = View {
-        digest,
-        labels: labels(digest.lang),
-    };
     let text = env
-        .render_str(template, &view)
+        .render_str(template, View::new(digest))
         .map_err(|e| error("email.subject", e))?;
     Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
