@@ -618,3 +618,65 @@ fn templates_are_overridable_by_a_folder_and_by_a_file() {
     assert_eq!(broken.code, 2, "{broken}");
     assert!(broken.stderr.contains("template digest.md"), "{broken}");
 }
+
+#[test]
+fn sendmail_takes_the_message_and_its_failure_records_nothing() {
+    let (_server, ws) = fixed_corpus(
+        "\n[email]\nfrom = \"veille@example.org\"\nto = [\"equipe@example.org\"]\ntransport = \"sendmail\"\n",
+    );
+    // A `sendmail` of our own, first in PATH: it keeps its arguments and the message.
+    let bin = ws.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("a bin folder");
+    let script = bin.join("sendmail");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nd=$(dirname \"$0\")\necho \"$@\" > \"$d/args\"\ncat > \"$d/message\"\nexit \"${SENDMAIL_EXIT:-0}\"\n",
+    )
+    .expect("write the script");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
+            .expect("make it executable");
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let send = |exit: &str| {
+        let output = veille(&ws)
+            .env("VEILLE_NOW", NOW)
+            .env("PATH", &path)
+            .env("SENDMAIL_EXIT", exit)
+            .args(["digest", "--send"])
+            .output()
+            .expect("run veille digest");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    };
+    let failed = send("75");
+    assert_eq!(failed.code, 1, "{failed}");
+    assert_eq!(
+        ok(digest_at_now(&ws, &["--list", "--format", "json"])).json(),
+        serde_json::json!([])
+    );
+    let sent = send("0");
+    assert_eq!(sent.code, 0, "{sent}");
+    let args = std::fs::read_to_string(bin.join("args")).expect("sendmail was called");
+    assert_eq!(
+        args.trim(),
+        "-i -f veille@example.org -- equipe@example.org"
+    );
+    let message = std::fs::read(bin.join("message")).expect("the message");
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&message)
+        .expect("a message");
+    assert!(parsed
+        .subject()
+        .is_some_and(|s| s.contains("Semaine du 16 au 22 novembre 2026")));
+    let listed = ok(digest_at_now(&ws, &["--list", "--format", "json"])).json();
+    assert_eq!(listed[0]["sent"], true);
+}
