@@ -4,10 +4,13 @@
 //!
 //! `VEILLE_NOW` (RFC 3339) replaces the clock, for tests and to rebuild a past digest.
 
+mod json;
+mod send;
+
 use super::output::{fit, pad, terminal_width};
 use super::{Context, Outcome, UsageError};
 use crate::cli::{DigestArgs, DigestFormat};
-use crate::config::{Config, Security, Transport};
+use crate::config::Config;
 use crate::digest::email::{self, Envelope};
 use crate::digest::render::{self, Kind, Templates};
 use crate::digest::{self, Candidate, Digest, Options};
@@ -16,18 +19,12 @@ use crate::store::{DigestRecord, NewDigest, Store};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use lettre::message::Mailbox;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{Message, SendmailTransport, SmtpTransport, Transport as _};
+use lettre::Message;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::time::Duration;
 
 /// The period of `--since last` when no digest was ever recorded.
 const DEFAULT_SPAN: &str = "7d";
-/// How long an SMTP exchange may take before the delivery counts as failed.
-const SMTP_TIMEOUT: Duration = Duration::from_secs(60);
-/// Where the SMTP password comes from: never the configuration file.
-pub const PASSWORD_VARIABLE: &str = "VEILLE_SMTP_PASSWORD";
 /// Replaces the clock when set (RFC 3339).
 pub const NOW_VARIABLE: &str = "VEILLE_NOW";
 
@@ -101,7 +98,7 @@ pub fn run(context: &Context, args: &DigestArgs) -> anyhow::Result<Outcome> {
 
     let sent = args.send && !args.dry_run;
     if let (true, Some((message, _, _))) = (sent, &email_meta) {
-        deliver(config, message)?;
+        send::deliver(config, message)?;
     }
     if !args.send || args.dry_run || args.out.is_some() {
         write_output(args, &output)?;
@@ -405,41 +402,6 @@ fn write_output(args: &DigestArgs, output: &[u8]) -> anyhow::Result<()> {
     }
 }
 
-/// Hand the message to the configured transport; any refusal is an error (exit 1).
-fn deliver(config: &Config, message: &Message) -> anyhow::Result<()> {
-    let settings = &config.email;
-    match settings.transport {
-        Transport::Sendmail => SendmailTransport::new()
-            .send(message)
-            .context("sendmail could not take the digest"),
-        Transport::Smtp => {
-            let server = settings.server.as_str();
-            let builder = match settings.security {
-                Security::None => SmtpTransport::builder_dangerous(server),
-                Security::StartTls => SmtpTransport::starttls_relay(server)
-                    .with_context(|| format!("cannot use STARTTLS with {server}"))?,
-                Security::Tls => SmtpTransport::relay(server)
-                    .with_context(|| format!("cannot use TLS with {server}"))?,
-            };
-            let mut builder = builder.port(settings.port).timeout(Some(SMTP_TIMEOUT));
-            if let Some(user) = &settings.user {
-                let password = std::env::var(PASSWORD_VARIABLE).map_err(|_| {
-                    UsageError(format!(
-                        "[email] user is {user}: put the SMTP password in {PASSWORD_VARIABLE}"
-                    ))
-                })?;
-                builder = builder.credentials(Credentials::new(user.clone(), password));
-            }
-            builder.build().send(message).map(|_| ()).with_context(|| {
-                format!(
-                    "the digest was not sent through {server}:{}; nothing was recorded",
-                    settings.port
-                )
-            })
-        }
-    }
-}
-
 /// `--list`: the recorded digests, newest first.
 fn list(context: &Context, args: &DigestArgs) -> anyhow::Result<Outcome> {
     let store = context.open_store()?;
@@ -536,172 +498,4 @@ fn replay(context: &Context, args: &DigestArgs, id: i64) -> anyhow::Result<Outco
     };
     write_output(args, &output)?;
     Ok(Outcome::Success)
-}
-
-/// The JSON of `--format json` and `--list --format json`.
-mod json {
-    use crate::digest::{Also, Digest, Entry, FailedSource};
-    use crate::store::DigestRecord;
-    use chrono::{DateTime, SecondsFormat, Utc};
-    use serde::Serialize;
-
-    fn time(t: &DateTime<Utc>) -> String {
-        t.to_rfc3339_opts(SecondsFormat::Secs, true)
-    }
-
-    #[derive(Serialize)]
-    pub struct DigestJson<'a> {
-        title: &'a str,
-        since: String,
-        until: String,
-        period: &'a str,
-        stories: Vec<StoryJson<'a>>,
-        failed_sources: &'a [FailedSource],
-    }
-
-    #[derive(Serialize)]
-    struct StoryJson<'a> {
-        story: i64,
-        /// The group it is listed under: a topic, or null for untagged stories.
-        topic: Option<&'a str>,
-        lead: &'a str,
-        /// The representative, in the JSON of `search`.
-        article: ArticleJson<'a>,
-        /// Every article of the story, the representative first.
-        members: Vec<MemberJson<'a>>,
-    }
-
-    #[derive(Serialize)]
-    struct ArticleJson<'a> {
-        id: i64,
-        title: &'a str,
-        url: &'a str,
-        source: &'a str,
-        published: Option<String>,
-        fetched_at: String,
-        author: Option<&'a str>,
-        tags: Vec<&'a str>,
-        summary: &'a str,
-        story: i64,
-        duplicates: Vec<DuplicateJson<'a>>,
-    }
-
-    #[derive(Serialize)]
-    struct DuplicateJson<'a> {
-        id: i64,
-        source: &'a str,
-        url: &'a str,
-    }
-
-    #[derive(Serialize)]
-    struct MemberJson<'a> {
-        id: i64,
-        title: &'a str,
-        url: &'a str,
-        source: &'a str,
-        published: Option<String>,
-        fetched_at: String,
-    }
-
-    impl<'a> MemberJson<'a> {
-        fn other(a: &'a Also) -> Self {
-            MemberJson {
-                id: a.id,
-                title: &a.title,
-                url: &a.url,
-                source: &a.source,
-                published: a.published.as_ref().map(time),
-                fetched_at: time(&a.fetched_at),
-            }
-        }
-
-        fn first(e: &'a Entry) -> Self {
-            MemberJson {
-                id: e.id,
-                title: &e.title,
-                url: &e.url,
-                source: &e.source,
-                published: e.published.as_ref().map(time),
-                fetched_at: time(&e.fetched_at),
-            }
-        }
-    }
-
-    impl<'a> DigestJson<'a> {
-        pub fn new(digest: &'a Digest) -> Self {
-            let stories = digest
-                .groups
-                .iter()
-                .flat_map(|g| g.entries.iter().map(move |e| (g, e)))
-                .map(|(group, e)| StoryJson {
-                    story: e.story,
-                    topic: (group.name != crate::digest::OTHER).then_some(group.name.as_str()),
-                    lead: &e.lead,
-                    article: ArticleJson {
-                        id: e.id,
-                        title: &e.title,
-                        url: &e.url,
-                        source: &e.source,
-                        published: e.published.as_ref().map(time),
-                        fetched_at: time(&e.fetched_at),
-                        author: e.author.as_deref(),
-                        tags: e.tags.iter().map(|t| t.name.as_str()).collect(),
-                        summary: &e.summary,
-                        story: e.story,
-                        duplicates: e
-                            .others
-                            .iter()
-                            .map(|o| DuplicateJson {
-                                id: o.id,
-                                source: &o.source,
-                                url: &o.url,
-                            })
-                            .collect(),
-                    },
-                    members: std::iter::once(MemberJson::first(e))
-                        .chain(e.others.iter().map(MemberJson::other))
-                        .collect(),
-                })
-                .collect();
-            DigestJson {
-                title: &digest.title,
-                since: time(&digest.period.since),
-                until: time(&digest.period.until),
-                period: &digest.period.words,
-                stories,
-                failed_sources: &digest.failed_sources,
-            }
-        }
-    }
-
-    #[derive(Serialize)]
-    pub struct RecordJson<'a> {
-        id: i64,
-        created_at: &'a str,
-        since: &'a str,
-        until: &'a str,
-        format: &'a str,
-        sent: bool,
-        recipients: &'a [String],
-        message_id: Option<&'a str>,
-        subject: Option<&'a str>,
-        stories: i64,
-    }
-
-    impl<'a> RecordJson<'a> {
-        pub fn new(r: &'a DigestRecord) -> Self {
-            RecordJson {
-                id: r.id,
-                created_at: &r.created_at,
-                since: &r.since,
-                until: &r.until,
-                format: &r.format,
-                sent: r.sent,
-                recipients: &r.recipients,
-                message_id: r.message_id.as_deref(),
-                subject: r.subject.as_deref(),
-                stories: r.stories,
-            }
-        }
-    }
 }
