@@ -479,6 +479,29 @@ fn a_failed_delivery_exits_1_and_records_nothing() {
     let unreachable = digest_at_now(&ws, &["--send"]);
     assert_eq!(unreachable.code, 1, "{unreachable}");
 
+    // STARTTLS is required, not opportunistic: a server that does not offer it gets nothing.
+    let plain = SmtpServer::start();
+    let text = std::fs::read_to_string(ws.config_path()).expect("feeds.toml");
+    let starttls = text
+        .replace(
+            &format!("port = {port}"),
+            &format!("port = {}", plain.port()),
+        )
+        .replace("security = \"none\"", "security = \"starttls\"");
+    ws.write_raw(&starttls);
+    let refused_tls = digest_at_now(&ws, &["--send"]);
+    assert_eq!(refused_tls.code, 1, "{refused_tls}");
+    assert!(plain.received().is_empty());
+
+    // A user without VEILLE_SMTP_PASSWORD: said before anything is sent.
+    ws.write_raw(&format!("{starttls}user = \"veille\"\n"));
+    let no_password = digest_at_now(&ws, &["--send"]);
+    assert_eq!(no_password.code, 2, "{no_password}");
+    assert!(
+        no_password.stderr.contains("VEILLE_SMTP_PASSWORD"),
+        "{no_password}"
+    );
+
     assert_eq!(
         ok(digest_at_now(&ws, &["--list", "--format", "json"])).json(),
         serde_json::json!([])
