@@ -140,6 +140,7 @@ fn environment() -> Environment<'static> {
     env.add_filter("md", markdown_text);
     env.add_filter("md_url", markdown_url);
     env.add_filter("wrap", wrap);
+    env.add_filter("nbsp", french_spacing);
     env
 }
 
@@ -205,6 +206,18 @@ fn markdown_url(value: &str) -> String {
         .replace('>', "%3E")
 }
 
+/// `text|nbsp`: the spaces French typography puts inside « guillemets » and before `:` `;` `!` `?`
+/// made non-breaking, so that a line never starts with « » » or « : » nor ends with « « ».
+fn french_spacing(value: &str) -> String {
+    value
+        .replace("« ", "«\u{a0}")
+        .replace(" »", "\u{a0}»")
+        .replace(" :", "\u{a0}:")
+        .replace(" ;", "\u{202f};")
+        .replace(" !", "\u{202f}!")
+        .replace(" ?", "\u{202f}?")
+}
+
 /// `text|wrap(width, indent)`: words wrapped at `width` (default 72) columns, lines after the
 /// first indented by `indent` spaces.
 fn wrap(value: &str, width: Option<usize>, indent: Option<usize>) -> String {
@@ -259,6 +272,14 @@ mod tests {
         ] {
             assert!(http_url(Value::from(bad)).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn french_spaces_do_not_break() {
+        assert_eq!(
+            french_spacing("La doctrine « cloud au centre » : enfin ?"),
+            "La doctrine «\u{a0}cloud au centre\u{a0}»\u{a0}: enfin\u{202f}?"
+        );
     }
 
     #[test]

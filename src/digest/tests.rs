@@ -154,7 +154,7 @@ fn the_built_in_templates_render_every_field() {
     );
     let html = render(&digest, &templates, Kind::Html).unwrap();
     assert!(
-        html.contains("Titre &lt;b&gt;gras&lt;&#x2f;b&gt; &amp; « guillemets »"),
+        html.contains("Titre &lt;b&gt;gras&lt;&#x2f;b&gt; &amp; «\u{a0}guillemets\u{a0}»"),
         "{html}"
     );
     assert!(html.contains("par Aurélie"), "{html}");

@@ -428,7 +428,7 @@ fn the_email_is_delivered_over_smtp_and_parses_back() {
     let html = message.body_html(0).expect("an HTML part");
     assert!(html.contains("<table role=\"presentation\""), "{html}");
     assert!(
-        html.contains("Souveraineté numérique : l’État publie sa doctrine"),
+        html.contains("Souveraineté numérique\u{a0}: l’État publie sa doctrine"),
         "{html}"
     );
 
