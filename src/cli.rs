@@ -37,6 +37,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Stories (the same article across sources) with their member counts
     Stories(StoriesArgs),
+    /// The digest of a period: Markdown, HTML, text, an email (sent with --send) or JSON
+    Digest(DigestArgs),
     /// One article in full, with its tags and its duplicates
     Show(ShowArgs),
     /// Every configured source with its health
@@ -195,5 +197,58 @@ pub struct TagsArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TableFormat {
     Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    /// Stories first stored at or after: last (since the last digest sent or marked), 7d, 36h,
+    /// 2w, 2026-11-16 or an RFC 3339 time [default: last, else 7d]
+    #[arg(long, value_name = "S")]
+    pub since: Option<String>,
+    /// Stories first stored before: same forms as --since [default: now]
+    #[arg(long, value_name = "S")]
+    pub until: Option<String>,
+    /// What to print [default: markdown; email with --send]
+    #[arg(long, value_enum)]
+    pub format: Option<DigestFormat>,
+    /// Only stories with this tag (repeatable)
+    #[arg(long = "tag", value_name = "T")]
+    pub tags: Vec<String>,
+    /// Only stories carried by this source (repeatable)
+    #[arg(long = "source", value_name = "N")]
+    pub sources: Vec<String>,
+    /// A template that replaces the built-in one of the format (for email: of the HTML part)
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// Write the digest to FILE instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Send the digest by email ([email] settings) and record it
+    #[arg(long, conflicts_with_all = ["list", "replay"])]
+    pub send: bool,
+    /// Recipients instead of [email] to (repeatable)
+    #[arg(long = "to", value_name = "ADDR")]
+    pub to: Vec<String>,
+    /// Record the digest as sent without sending it: its stories are never selected again
+    #[arg(long, conflicts_with_all = ["dry_run", "list", "replay"])]
+    pub mark: bool,
+    /// Render (and show what --send would send) without sending or recording anything
+    #[arg(long, conflicts_with_all = ["list", "replay"])]
+    pub dry_run: bool,
+    /// List the recorded digests
+    #[arg(long, conflicts_with = "replay")]
+    pub list: bool,
+    /// Render a recorded digest again, exactly as it was
+    #[arg(long, value_name = "ID")]
+    pub replay: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DigestFormat {
+    Markdown,
+    Html,
+    Text,
+    Email,
     Json,
 }

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cluster;
 pub mod config;
 pub mod dates;
+pub mod digest;
 pub mod extract;
 pub mod fetch;
 pub mod fuzzing;

@@ -3,6 +3,7 @@
 
 mod check;
 mod collect;
+mod digest;
 mod fetch;
 mod lock;
 mod output;
@@ -78,6 +79,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Fetch(args) => fetch::run(&context, &args),
         Command::Search(args) => search::run(&context, &args),
         Command::Stories(args) => search::stories(&context, &args),
+        Command::Digest(args) => digest::run(&context, &args),
         Command::Show(args) => show::run(&context, &args),
         Command::Sources(args) => sources::run(&context, &args),
         Command::Source(crate::cli::SourceCommand::Test(args)) => source_test::run(&context, &args),

@@ -5,6 +5,10 @@
 //! key (every error is collected, each with its file, line and key), then resolved into typed
 //! settings. Nothing here touches the network or the database.
 
+mod digest;
+
+pub use digest::{is_local, DigestSettings, EmailSettings, Security, Transport};
+
 use crate::cluster::Params as StoryParams;
 use crate::model::{Selectors, Source, SourceKind, Topic};
 use serde::Deserialize;
@@ -74,9 +78,10 @@ pub struct Config {
     pub topics: Vec<Topic>,
     /// `[stories]`: the thresholds of near-duplicate detection.
     pub stories: StoryParams,
-    /// `[digest]` and `[email]` are validated for their keys here and read by the digest stage.
-    pub digest: Option<toml::Table>,
-    pub email: Option<toml::Table>,
+    /// `[digest]`: title, language and templates of the digests.
+    pub digest: DigestSettings,
+    /// `[email]`: who sends the digest to whom, and how.
+    pub email: EmailSettings,
 }
 
 /// Values that beat the file: the environment, then the command line.
@@ -196,7 +201,7 @@ const TOPIC_KEYS: &[&str] = &[
     "exclude",
     "min_score",
 ];
-const DIGEST_KEYS: &[&str] = &["title", "lang", "templates_dir", "max_age"];
+const DIGEST_KEYS: &[&str] = &["title", "lang", "templates_dir", "max_age", "other"];
 const EMAIL_KEYS: &[&str] = &[
     "from",
     "to",
@@ -269,6 +274,8 @@ pub fn parse(
     let sources = check.sources(&raw.source);
     let topics = check.topics(&raw.topic);
     let stories = check.stories(raw.stories.as_ref());
+    let digest = check.digest(raw.digest.as_ref(), base_dir);
+    let email = check.email(raw.email.as_ref());
     match settings {
         Some(settings) if check.errors.is_empty() => Ok(Config {
             path: path.to_path_buf(),
@@ -276,8 +283,8 @@ pub fn parse(
             sources,
             topics,
             stories,
-            digest: raw.digest,
-            email: raw.email,
+            digest,
+            email,
         }),
         _ => Err(ConfigError {
             errors: check.errors,

@@ -2,9 +2,11 @@
 //! Nothing above this module writes SQL; nothing here fetches, parses or prints.
 
 mod cluster;
+mod digest;
 mod read;
 mod write;
 
+pub use digest::{DigestRecord, NewDigest};
 pub use read::{Activity, ArticleRow, Filter, SearchError, SourceHealth};
 pub use write::{Failure, RetagCounts, Schedule, WriteCounts};
 
@@ -19,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_stories.sql"),
     include_str!("migrations/0003_source_moves.sql"),
     include_str!("migrations/0004_published_approximate.sql"),
+    include_str!("migrations/0005_digests.sql"),
 ];
 
 /// The schema step that brought stories: a database upgraded past it clusters its backlog.

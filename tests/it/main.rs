@@ -3,6 +3,7 @@
 
 mod common;
 mod corpora;
+mod digest;
 mod fetch;
 mod fuzz_regressions;
 mod pages;

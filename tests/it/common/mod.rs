@@ -5,6 +5,7 @@
 pub mod feeds;
 mod selftest;
 pub mod server;
+pub mod smtp;
 
 pub use server::{Reply, Route, Server};
 
