@@ -379,15 +379,21 @@ fn show_of_an_unknown_id_fails_with_a_message() {
     assert!(r.stdout.trim().is_empty(), "{r}");
 }
 
+/// SPEC's fields, and the activity fields documented in the README (`articles_30d`, `last_new`,
+/// `next_attempt`, `stale`), sorted.
 const SOURCE_FIELDS: &[&str] = &[
     "articles",
+    "articles_30d",
     "consecutive_failures",
     "enabled",
     "kind",
     "last_attempt",
     "last_error",
+    "last_new",
     "last_success",
     "name",
+    "next_attempt",
+    "stale",
     "url",
 ];
 
