@@ -386,9 +386,11 @@ fn main() {
     let server = Server::start();
     let mut total_bytes = 0usize;
     let mut sources = String::new();
+    let mut bodies = Vec::new();
     for (n, list) in all.iter().enumerate() {
         let (content_type, bytes) = render(n, list);
         total_bytes += bytes.len();
+        bodies.push((content_type, bytes.clone()));
         let path = format!("/farm/{n:04}");
         server.route(
             &path,
@@ -411,6 +413,24 @@ fn main() {
         total_bytes as f64 / 1e6,
         latency.as_millis()
     );
+
+    // Parsing alone, in this process, on one thread: the ceiling of what fetch can do per core.
+    let base = url::Url::parse("http://127.0.0.1/").expect("a base URL");
+    let started = Instant::now();
+    let mut parsed_items = 0;
+    for (content_type, bytes) in &bodies {
+        if let Ok(feed) = veille::parse::feed::parse_feed(bytes, Some(content_type), &base) {
+            parsed_items += feed.items.len();
+        }
+    }
+    let parse_time = started.elapsed().as_secs_f64();
+    assert_eq!(parsed_items, feeds * per_feed, "every farm item parses");
+    println!(
+        "parse alone (charset, feed-rs, HTML to text, one thread): {parse_time:.2} s, {:.0} MB/s, {:.0} items/s",
+        total_bytes as f64 / 1e6 / parse_time,
+        parsed_items as f64 / parse_time
+    );
+    drop(bodies);
 
     let (mut cold, mut warm) = (Vec::new(), Vec::new());
     let mut articles = 0;
