@@ -1,0 +1,25 @@
+//! Main-text extraction: the article body of a page without navigation, sidebars, related
+//! and most-read blocks, share buttons, newsletter boxes, cookie banners and comments.
+//!
+//! Two extractors of different families read the page: the `trafilatura` crate (tree
+//! cleaning and paragraph selection) and `dom_smoothie` (a port of Readability's candidate
+//! scoring). Where they agree the agreement is kept (`arbitrate`), then paragraphs that are
+//! page chrome by their own text are dropped (`clean`). Pure: no I/O, no clock.
+
+mod arbitrate;
+mod candidates;
+mod clean;
+#[cfg(test)]
+mod tests;
+
+/// The main text of `html` as plain text: paragraphs separated by a blank line ("\n\n"),
+/// whitespace folded inside a paragraph. Empty when the page has no recognisable article.
+pub fn main_text(html: &str, url: Option<&url::Url>) -> String {
+    if !candidates::is_parseable(html) {
+        return String::new();
+    }
+    let primary = candidates::trafilatura_text(html, url);
+    let secondary = candidates::readability_text(html, url);
+    let chosen = arbitrate::choose(primary, secondary);
+    clean::drop_boilerplate(&chosen)
+}

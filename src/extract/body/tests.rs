@@ -1,0 +1,244 @@
+//! Tests of main-text extraction: robustness on hostile input, and hand-written French pages
+//! modelled on real sites (SPIP, WordPress, LinuxFr) whose body must be kept without chrome.
+
+use super::main_text;
+use std::time::{Duration, Instant};
+
+/// A hostile page must be answered within this time in a debug build.
+const QUICK: Duration = Duration::from_secs(20);
+
+fn timed(html: &str) -> String {
+    let start = Instant::now();
+    let text = main_text(html, None);
+    assert!(start.elapsed() < QUICK, "took {:?}", start.elapsed());
+    text
+}
+
+#[test]
+fn empty_page_gives_empty_text() {
+    assert_eq!(timed(""), "");
+    assert_eq!(timed("<html><body></body></html>"), "");
+}
+
+#[test]
+fn deeply_nested_page_does_not_overflow() {
+    let depth = 100_000;
+    let html = format!(
+        "<html><body>{}<p>Bonjour.</p>{}</body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let text = timed(&html);
+    assert!(text.len() < 100);
+}
+
+#[test]
+fn unclosed_nesting_does_not_overflow() {
+    let html = "<div><span>".repeat(60_000);
+    let text = timed(&html);
+    assert!(text.len() < 100);
+}
+
+#[test]
+fn five_megabyte_page_is_answered() {
+    let paragraph = "<p>Le conseil municipal a voté le budget de la commune après un long débat \
+                     sur les investissements prévus pour les écoles et la voirie.</p>";
+    let html = format!(
+        "<html><body><article>{}</article></body></html>",
+        paragraph.repeat(5_000_000 / paragraph.len())
+    );
+    let text = timed(&html);
+    assert!(text.contains("conseil municipal"));
+}
+
+#[test]
+fn binary_garbage_does_not_panic() {
+    let mut state: u32 = 0x2545_f491;
+    let bytes: Vec<u8> = (0..200_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state >> 24) as u8
+        })
+        .collect();
+    let html = String::from_utf8_lossy(&bytes);
+    let _ = timed(&html);
+}
+
+#[test]
+fn navigation_only_page_gives_little() {
+    let links: String = (0..200)
+        .map(|i| format!("<li><a href=\"/rubrique-{i}\">Rubrique {i}</a></li>"))
+        .collect();
+    let html = format!(
+        "<html><body><header><nav><ul>{links}</ul></nav></header>\
+         <footer><a href=\"/mentions\">Mentions légales</a></footer></body></html>"
+    );
+    let text = timed(&html);
+    assert!(text.len() < 200, "{text}");
+}
+
+/// Paragraphs of a plausible French news article, long enough to be recognised as one.
+const ARTICLE: [&str; 5] = [
+    "La métropole a présenté mardi son plan pour les mobilités douces, qui prévoit quarante \
+     kilomètres de pistes cyclables supplémentaires d'ici à la fin du mandat.",
+    "Selon l'adjointe chargée des transports, le réseau actuel souffre de discontinuités qui \
+     découragent les cyclistes occasionnels, en particulier aux abords des ponts.",
+    "Les associations d'usagers saluent l'ambition du projet mais s'interrogent sur son \
+     financement, estimé à plus de soixante millions d'euros sur six ans.",
+    "Les travaux commenceront au printemps par l'axe nord-sud, le plus fréquenté, avant de \
+     s'étendre aux quartiers périphériques où la voiture reste très majoritaire.",
+    "Une concertation publique sera ouverte en ligne et dans les mairies de quartier jusqu'à \
+     la fin du mois prochain, avant le vote définitif du conseil.",
+];
+
+fn article_paragraphs() -> String {
+    ARTICLE.iter().map(|p| format!("<p>{p}</p>")).collect()
+}
+
+fn assert_body_kept(text: &str) {
+    for paragraph in ARTICLE {
+        let start: String = paragraph
+            .split_whitespace()
+            .take(8)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(text.contains(&start), "missing «{start}» in:\n{text}");
+    }
+}
+
+fn assert_absent(text: &str, chrome: &[&str]) {
+    for piece in chrome {
+        assert!(!text.contains(piece), "kept «{piece}» in:\n{text}");
+    }
+}
+
+#[test]
+fn spip_article_keeps_div_texte() {
+    let html = format!(
+        r#"<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+        <title>Mobilités douces : le plan de la métropole - Le Journal</title></head><body>
+        <div class="page"><div class="header"><a href="/">Le Journal</a>
+        <ul class="menu"><li><a href="spip.php?rubrique1">Actualité</a></li>
+        <li><a href="spip.php?rubrique2">Culture</a></li><li><a href="spip.php?rubrique3">Sports</a></li></ul></div>
+        <div class="main"><div class="wrapper"><div class="content">
+        <p class="arbo"><a href="/">Accueil</a> &gt; <a href="spip.php?rubrique1">Actualité</a></p>
+        <div class="cartouche"><h1 class="surtitre">Mobilités douces : le plan de la métropole</h1>
+        <p class="info-publi">publié le 12 mars 2024</p></div>
+        <div class="chapo"><p>Quarante kilomètres de pistes en plus.</p></div>
+        <div class="texte">{body}</div>
+        <div class="notes"></div></div></div>
+        <div class="aside"><h2>Dans la même rubrique</h2><ul>
+        <li><a href="spip.php?article10">Le marché couvert rouvre ses portes</a></li>
+        <li><a href="spip.php?article11">Travaux sur la rocade cet été</a></li></ul></div></div>
+        <div class="footer"><p>Plan du site | Mentions légales | Se connecter</p></div></div></body></html>"#,
+        body = article_paragraphs()
+    );
+    let text = main_text(&html, None);
+    assert_body_kept(&text);
+    assert_absent(
+        &text,
+        &["Dans la même rubrique", "Le marché couvert", "Plan du site"],
+    );
+}
+
+#[test]
+fn wordpress_post_drops_share_related_and_comments() {
+    let html = format!(
+        r#"<!DOCTYPE html><html lang="fr-FR"><head><meta charset="UTF-8">
+        <title>Mobilités douces : le plan de la métropole – Le Blog</title></head>
+        <body class="post-template-default single single-post">
+        <div id="cookie-notice" role="dialog">Ce site utilise des cookies pour améliorer votre expérience. <a>J'accepte</a></div>
+        <header id="masthead" class="site-header"><nav class="main-navigation"><ul>
+        <li><a href="/">Accueil</a></li><li><a href="/category/ville/">Ville</a></li></ul></nav></header>
+        <main id="main"><article class="post type-post hentry">
+        <header class="entry-header"><h1 class="entry-title">Mobilités douces : le plan de la métropole</h1>
+        <div class="entry-meta">Publié le 12 mars 2024 par Camille</div></header>
+        <div class="entry-content">{body}
+        <div class="sharedaddy sd-sharing-enabled"><h3 class="sd-title">Partager :</h3><ul>
+        <li><a class="share-facebook">Facebook</a></li><li><a class="share-twitter">Twitter</a></li></ul></div>
+        <div class="newsletter-box"><p>Inscrivez-vous à notre newsletter pour ne rien manquer.</p></div>
+        <div id="jp-relatedposts" class="jp-relatedposts"><h3>Articles similaires</h3>
+        <p><a href="/2024/02/velo/">Le vélo en hiver, mode d'emploi</a></p>
+        <p><a href="/2024/01/bus/">Nouvelles lignes de bus en février</a></p></div></div>
+        </article>
+        <div id="comments" class="comments-area"><h2 class="comments-title">3 réflexions sur « Mobilités douces »</h2>
+        <ol class="comment-list"><li class="comment"><article class="comment-body">
+        <footer class="comment-meta">Jean-Pierre dit :</footer><div class="comment-content">
+        <p>Enfin ! Cela fait des années que nous attendons une vraie piste sur le pont, bravo à la métropole pour cette décision.</p></div></article></li>
+        <li class="comment"><article class="comment-body"><footer class="comment-meta">Sophie dit :</footer>
+        <div class="comment-content"><p>Et le stationnement des vélos à la gare ? Rien n'est prévu, c'est dommage pour les pendulaires.</p></div></article></li></ol>
+        <div id="respond" class="comment-respond"><h3>Laisser un commentaire</h3>
+        <form id="commentform"><p>Votre adresse e-mail ne sera pas publiée.</p><textarea name="comment"></textarea></form></div></div>
+        </main><aside id="secondary" class="widget-area"><section class="widget"><h2>Articles récents</h2><ul>
+        <li><a href="/a">Fermeture de la piscine municipale</a></li></ul></section></aside>
+        <footer id="colophon"><p>Fièrement propulsé par WordPress</p></footer></body></html>"#,
+        body = article_paragraphs()
+    );
+    let text = main_text(&html, None);
+    assert_body_kept(&text);
+    assert_absent(
+        &text,
+        &[
+            "cookies",
+            "Partager",
+            "newsletter",
+            "Articles similaires",
+            "Le vélo en hiver",
+            "Enfin !",
+            "stationnement des vélos",
+            "Laisser un commentaire",
+            "Articles récents",
+            "propulsé",
+        ],
+    );
+}
+
+#[test]
+fn linuxfr_like_page_drops_comment_thread() {
+    let html = format!(
+        r#"<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Sortie de la version 3.0 - LinuxFr.org</title></head>
+        <body class="news show"><header id="top"><h1><a href="/">LinuxFr.org</a></h1>
+        <nav id="site-nav"><ul><li><a href="/news">Dépêches</a></li><li><a href="/journaux">Journaux</a></li>
+        <li><a href="/forums">Forums</a></li></ul></nav></header>
+        <main id="contents"><article class="node hentry">
+        <header><h1 class="entry-title">Sortie de la version 3.0</h1>
+        <div class="meta">Posté par Alice le 12 mars 2024. Modéré par Bob. Licence CC By‑SA.</div>
+        <ul class="tags"><li><a href="/tags/libre">libre</a></li></ul></header>
+        <div class="content entry-content">{body}</div>
+        <footer class="actions"><a href="/news/sortie/comments">42 commentaires</a></footer></article>
+        <div id="comments"><h2>Commentaires</h2><ul class="threads"><li class="comment">
+        <h2 class="title"><a>Merci pour la dépêche</a></h2><div class="content">
+        <p>Très bon résumé, j'ai appris beaucoup de choses sur le fonctionnement du projet et de sa communauté.</p></div>
+        <footer>Posté par Carole le 12 mars 2024 à 10:12. Évalué à 5.</footer></li></ul></div>
+        </main><aside id="sidebar"><div class="box"><h2>Derniers commentaires</h2><ul>
+        <li><a>Re: Wayland et les cartes graphiques</a></li></ul></div></aside>
+        <footer id="bottom"><a href="/faq">FAQ</a> <a href="/regles">Règles</a></footer></body></html>"#,
+        body = article_paragraphs()
+    );
+    let text = main_text(&html, None);
+    assert_body_kept(&text);
+    assert_absent(
+        &text,
+        &[
+            "Très bon résumé",
+            "Derniers commentaires",
+            "Dépêches",
+            "Règles",
+        ],
+    );
+}
+
+#[test]
+fn paragraphs_are_separated_by_one_blank_line() {
+    let html = format!(
+        "<html><body><article>{}</article></body></html>",
+        article_paragraphs()
+    );
+    let text = main_text(&html, None);
+    assert_body_kept(&text);
+    assert!(!text.contains("\n\n\n"));
+    assert_eq!(text, text.trim());
+    assert_eq!(text.split("\n\n").count(), ARTICLE.len(), "{text}");
+}
