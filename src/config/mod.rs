@@ -5,6 +5,8 @@
 //! key (every error is collected, each with its file, line and key), then resolved into typed
 //! settings. Nothing here touches the network or the database.
 
+pub mod edit;
+
 use crate::cluster::Params as StoryParams;
 use crate::model::{Selectors, Source, SourceKind, Topic};
 use serde::Deserialize;
@@ -14,6 +16,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use url::Url;
 
+/// The database's file name: beside the configuration when `settings.database` names it so, else
+/// in `$XDG_DATA_HOME/veille/`.
 pub const DEFAULT_DATABASE: &str = "veille.db";
 pub const DEFAULT_CONCURRENCY: usize = 16;
 pub const DEFAULT_PER_HOST: usize = 2;
@@ -217,6 +221,18 @@ pub fn default_paths(xdg_config_home: Option<PathBuf>) -> Vec<PathBuf> {
     paths
 }
 
+/// `$XDG_DATA_HOME`, else `$HOME/.local/share`: where the database goes when the file names none.
+pub fn data_dir(env: &HashMap<String, String>) -> Option<PathBuf> {
+    let non_empty = |key: &str| env.get(key).filter(|v| !v.is_empty()).map(PathBuf::from);
+    non_empty("XDG_DATA_HOME").or_else(|| non_empty("HOME").map(|home| home.join(".local/share")))
+}
+
+/// `$XDG_CONFIG_HOME`, else `$HOME/.config`: the second place the configuration is looked for.
+pub fn config_dir(env: &HashMap<String, String>) -> Option<PathBuf> {
+    let non_empty = |key: &str| env.get(key).filter(|v| !v.is_empty()).map(PathBuf::from);
+    non_empty("XDG_CONFIG_HOME").or_else(|| non_empty("HOME").map(|home| home.join(".config")))
+}
+
 /// Read and validate the file at `path`, then apply the overrides.
 pub fn load(
     path: &Path,
@@ -388,7 +404,13 @@ impl Checker<'_> {
             .or_else(|| from_env("db").map(PathBuf::from))
         {
             Some(path) => path,
-            None => base_dir.join(raw.database.as_deref().unwrap_or(DEFAULT_DATABASE)),
+            None => match raw.database.as_deref() {
+                Some(file) => base_dir.join(file),
+                None => data_dir(env).map_or_else(
+                    || base_dir.join(DEFAULT_DATABASE),
+                    |dir| dir.join("veille").join(DEFAULT_DATABASE),
+                ),
+            },
         };
         let mut count = |key: &str, file: Option<i64>, default: usize, max: i64| -> usize {
             let (value, origin) = match from_env(key) {
