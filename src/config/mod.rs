@@ -263,7 +263,7 @@ pub fn parse(
     })?;
     let mut check = Checker {
         file,
-        text,
+        newlines: newline_offsets(text),
         lines: HashMap::new(),
         errors: Vec::new(),
     };
@@ -302,15 +302,17 @@ pub fn parse(
 }
 
 /// Collects errors, each anchored to the line of the key it is about.
-struct Checker<'a> {
+struct Checker {
     file: String,
-    text: &'a str,
+    /// Byte offsets of the text's newlines: a key's line is a binary search, so that a file of
+    /// thousands of sources is checked in linear time.
+    newlines: Vec<usize>,
     /// "source[2].name" → line of that key.
     lines: HashMap<String, usize>,
     errors: Vec<String>,
 }
 
-impl Checker<'_> {
+impl Checker {
     fn walk(&mut self, root: &toml_edit::Table) {
         self.table(root, "", TOP_KEYS);
         for (key, item) in root.iter() {
@@ -355,7 +357,7 @@ impl Checker<'_> {
                 .key(key)
                 .and_then(|k| k.span())
                 .or_else(|| item.span());
-            let line = span.map_or(1, |s| line_of(self.text, s.start));
+            let line = span.map_or(1, |s| self.newlines.partition_point(|&n| n < s.start) + 1);
             if !keys.contains(&key) {
                 self.errors.push(format!(
                     "{}:{line}: unknown key `{path}` (expected one of: {})",
@@ -794,6 +796,14 @@ pub fn valid_name(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn newline_offsets(text: &str) -> Vec<usize> {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
