@@ -6,6 +6,8 @@ mod common;
 mod corpora;
 mod fetch;
 mod fuzz_regressions;
+mod init;
+mod opml;
 mod pages;
 mod search;
 mod shell;
