@@ -52,6 +52,13 @@ pub enum Command {
     Retag,
     /// Validate the configuration without fetching anything
     Check,
+    /// Write a commented starter feeds.toml (at --config, else $XDG_CONFIG_HOME/veille/)
+    Init(InitArgs),
+    /// Add a source: a feed URL, or a page whose <link rel="alternate"> or usual paths name one
+    Add(AddArgs),
+    /// Exchange sources with other readers: `veille opml import FILE`, `veille opml export`
+    #[command(subcommand)]
+    Opml(OpmlCommand),
     /// Print a completion script for a shell (see README: "Shell integration")
     Completions(CompletionsArgs),
     /// Print the man page (roff) on stdout
@@ -251,4 +258,59 @@ pub enum DigestFormat {
     Text,
     Email,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite an existing file
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// A feed URL, or a web page that names its feed
+    pub url: String,
+    /// The source's name [default: from the feed's title, else the host]
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+    /// feed: find and read a feed; html: read the page itself with --selector
+    #[arg(long, value_enum, default_value_t = AddKind::Feed)]
+    pub kind: AddKind,
+    /// When the page names several feeds: the number `add` listed, or the feed's URL
+    #[arg(long, value_name = "N|URL")]
+    pub pick: Option<String>,
+    /// A topic always given to the source's articles (repeatable)
+    #[arg(long = "tag", value_name = "T")]
+    pub tags: Vec<String>,
+    /// For --kind html: KEY=CSS, KEY one of item, link, title, date, content, author, next
+    #[arg(long = "selector", value_name = "KEY=CSS")]
+    pub selectors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AddKind {
+    Feed,
+    Html,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OpmlCommand {
+    /// Add the feeds of an OPML file (folders become tags; URLs already configured are skipped)
+    Import(OpmlImportArgs),
+    /// Print the feed sources as OPML 2.0, for Miniflux, FreshRSS, newsboat…
+    Export(OpmlExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OpmlImportArgs {
+    /// The OPML file another reader exported
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct OpmlExportArgs {
+    /// Write to this file instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }

@@ -1,11 +1,15 @@
 //! One file per subcommand: the only place where the stages meet the network, the database,
 //! the clock and the terminal. `run` resolves the configuration once and hands it down.
 
+mod add;
 mod check;
 mod collect;
+mod config_file;
 mod digest;
 mod fetch;
+mod init;
 mod lock;
+mod opml;
 mod output;
 mod progress;
 mod search;
@@ -18,6 +22,7 @@ mod tags;
 use crate::cli::{Cli, Command};
 use crate::config::{self, Config, ConfigError, Overrides};
 use crate::store::Store;
+use anyhow::Context as _;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -47,7 +52,13 @@ pub struct Context {
 
 impl Context {
     pub fn open_store(&self) -> anyhow::Result<Store> {
-        Store::open(&self.config.settings.database)
+        let database = &self.config.settings.database;
+        // The default database lives in $XDG_DATA_HOME/veille/, which may not exist yet.
+        if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+        }
+        Store::open(database)
     }
 }
 
@@ -59,6 +70,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         _ => {}
     }
     let env: HashMap<String, String> = std::env::vars().collect();
+    // `init` writes the configuration that every other command reads.
+    if let Command::Init(args) = &cli.command {
+        return init::run(args, cli.config.clone(), &env, cli.quiet);
+    }
     let concurrency = match &cli.command {
         Command::Fetch(args) => args.concurrency.map(usize::from),
         _ => None,
@@ -86,7 +101,14 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Tags(args) => tags::run(&context, &args),
         Command::Retag => tags::retag(&context),
         Command::Check => check::run(&context),
-        Command::Completions(_) | Command::Man => unreachable!("handled before the configuration"),
+        Command::Add(args) => add::run(&context, &args, &env, &flags),
+        Command::Opml(crate::cli::OpmlCommand::Import(args)) => {
+            opml::import(&context, &args, &env, &flags)
+        }
+        Command::Opml(crate::cli::OpmlCommand::Export(args)) => opml::export(&context, &args),
+        Command::Completions(_) | Command::Man | Command::Init(_) => {
+            unreachable!("handled before the configuration")
+        }
     }
 }
 
@@ -98,22 +120,14 @@ fn config_path(
     if let Some(path) = given {
         return Ok(path);
     }
-    let xdg = env
-        .get("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            env.get("HOME")
-                .map(|home| PathBuf::from(home).join(".config"))
-        });
-    let candidates = config::default_paths(xdg);
+    let candidates = config::default_paths(config::config_dir(env));
     candidates
         .iter()
         .find(|p| p.is_file())
         .cloned()
         .ok_or_else(|| ConfigError {
             errors: vec![format!(
-                "no configuration found (looked for {}): create one, or pass --config PATH",
+                "no configuration found (looked for {}): run `veille init`, or pass --config PATH",
                 candidates
                     .iter()
                     .map(|p| p.display().to_string())

@@ -91,7 +91,7 @@ pub fn is_local(server: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-impl Checker<'_> {
+impl Checker {
     fn string(&mut self, path: &str, value: &toml::Value) -> Option<String> {
         match value.as_str() {
             Some(s) => Some(s.to_string()),

@@ -9,6 +9,8 @@ mod digest;
 
 pub use digest::{is_local, DigestSettings, EmailSettings, Security, Transport};
 
+pub mod edit;
+
 use crate::cluster::Params as StoryParams;
 use crate::model::{Selectors, Source, SourceKind, Topic};
 use serde::Deserialize;
@@ -18,6 +20,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use url::Url;
 
+/// The database's file name: beside the configuration when `settings.database` names it so, else
+/// in `$XDG_DATA_HOME/veille/`.
 pub const DEFAULT_DATABASE: &str = "veille.db";
 pub const DEFAULT_CONCURRENCY: usize = 16;
 pub const DEFAULT_PER_HOST: usize = 2;
@@ -222,6 +226,18 @@ pub fn default_paths(xdg_config_home: Option<PathBuf>) -> Vec<PathBuf> {
     paths
 }
 
+/// `$XDG_DATA_HOME`, else `$HOME/.local/share`: where the database goes when the file names none.
+pub fn data_dir(env: &HashMap<String, String>) -> Option<PathBuf> {
+    let non_empty = |key: &str| env.get(key).filter(|v| !v.is_empty()).map(PathBuf::from);
+    non_empty("XDG_DATA_HOME").or_else(|| non_empty("HOME").map(|home| home.join(".local/share")))
+}
+
+/// `$XDG_CONFIG_HOME`, else `$HOME/.config`: the second place the configuration is looked for.
+pub fn config_dir(env: &HashMap<String, String>) -> Option<PathBuf> {
+    let non_empty = |key: &str| env.get(key).filter(|v| !v.is_empty()).map(PathBuf::from);
+    non_empty("XDG_CONFIG_HOME").or_else(|| non_empty("HOME").map(|home| home.join(".config")))
+}
+
 /// Read and validate the file at `path`, then apply the overrides.
 pub fn load(
     path: &Path,
@@ -252,7 +268,7 @@ pub fn parse(
     })?;
     let mut check = Checker {
         file,
-        text,
+        newlines: newline_offsets(text),
         lines: HashMap::new(),
         errors: Vec::new(),
     };
@@ -293,15 +309,17 @@ pub fn parse(
 }
 
 /// Collects errors, each anchored to the line of the key it is about.
-struct Checker<'a> {
+struct Checker {
     file: String,
-    text: &'a str,
+    /// Byte offsets of the text's newlines: a key's line is a binary search, so that a file of
+    /// thousands of sources is checked in linear time.
+    newlines: Vec<usize>,
     /// "source[2].name" → line of that key.
     lines: HashMap<String, usize>,
     errors: Vec<String>,
 }
 
-impl Checker<'_> {
+impl Checker {
     fn walk(&mut self, root: &toml_edit::Table) {
         self.table(root, "", TOP_KEYS);
         for (key, item) in root.iter() {
@@ -346,7 +364,7 @@ impl Checker<'_> {
                 .key(key)
                 .and_then(|k| k.span())
                 .or_else(|| item.span());
-            let line = span.map_or(1, |s| line_of(self.text, s.start));
+            let line = span.map_or(1, |s| self.newlines.partition_point(|&n| n < s.start) + 1);
             if !keys.contains(&key) {
                 self.errors.push(format!(
                     "{}:{line}: unknown key `{path}` (expected one of: {})",
@@ -395,7 +413,13 @@ impl Checker<'_> {
             .or_else(|| from_env("db").map(PathBuf::from))
         {
             Some(path) => path,
-            None => base_dir.join(raw.database.as_deref().unwrap_or(DEFAULT_DATABASE)),
+            None => match raw.database.as_deref() {
+                Some(file) => base_dir.join(file),
+                None => data_dir(env).map_or_else(
+                    || base_dir.join(DEFAULT_DATABASE),
+                    |dir| dir.join("veille").join(DEFAULT_DATABASE),
+                ),
+            },
         };
         let mut count = |key: &str, file: Option<i64>, default: usize, max: i64| -> usize {
             let (value, origin) = match from_env(key) {
@@ -779,6 +803,14 @@ pub fn valid_name(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn newline_offsets(text: &str) -> Vec<usize> {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

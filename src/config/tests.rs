@@ -102,3 +102,37 @@ fn sizes_parse_and_print() {
     assert_eq!(format_size(16 << 20), "16 MiB");
     assert_eq!(format_size(300), "300 bytes");
 }
+
+#[test]
+fn without_a_database_setting_the_database_goes_to_xdg_data_home() {
+    let text = "[settings]\nconcurrency = 4\n";
+    let path = Path::new("/etc/veille/feeds.toml");
+    let xdg = HashMap::from([
+        ("XDG_DATA_HOME".to_string(), "/data".to_string()),
+        ("HOME".to_string(), "/home/ed".to_string()),
+    ]);
+    let config = parse(text, path, &xdg, &Overrides::default()).unwrap();
+    assert_eq!(
+        config.settings.database,
+        PathBuf::from("/data/veille/veille.db")
+    );
+    let home = HashMap::from([("HOME".to_string(), "/home/ed".to_string())]);
+    let config = parse(text, path, &home, &Overrides::default()).unwrap();
+    assert_eq!(
+        config.settings.database,
+        PathBuf::from("/home/ed/.local/share/veille/veille.db")
+    );
+    // Neither: beside the configuration, as before.
+    let config = parse(text, path, &HashMap::new(), &Overrides::default()).unwrap();
+    assert_eq!(
+        config.settings.database,
+        PathBuf::from("/etc/veille/veille.db")
+    );
+    // A database the file names stays relative to the file.
+    let named = "[settings]\ndatabase = \"veille.db\"\n";
+    let config = parse(named, path, &xdg, &Overrides::default()).unwrap();
+    assert_eq!(
+        config.settings.database,
+        PathBuf::from("/etc/veille/veille.db")
+    );
+}
