@@ -431,7 +431,8 @@ fn trafilatura_bench(dir: &Path, engine: Engine, dump: Option<&Path>) -> Result<
         let html = veille::charset::decode(&bytes, None).text;
         let url = url::Url::parse(page_url).ok();
         let text = stopwatch.time(|| engine.extract(&html, url.as_ref()));
-        let text = normalize_ws(&text);
+        let raw = text;
+        let text = normalize_ws(&raw);
         let (mut page_fn, mut page_fp) = (Vec::new(), Vec::new());
         for with in snippets(item, "with") {
             if text.contains(&with) {
@@ -450,7 +451,7 @@ fn trafilatura_bench(dir: &Path, engine: Engine, dump: Option<&Path>) -> Result<
             }
         }
         if let Some(dump) = dump {
-            std::fs::write(dump.join(format!("tr-{n}.txt")), &text)?;
+            std::fs::write(dump.join(format!("tr-{n}.txt")), &raw)?;
             report.push(format!("{n}\t{page_url}\tFN {page_fn:?}\tFP {page_fp:?}"));
         }
     }
