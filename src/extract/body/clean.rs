@@ -1,6 +1,7 @@
 //! Paragraph-level cleanup of an extracted body: a leading repeat of the page title (the title
 //! is metadata, read by `extract::meta`), "read also" teasers set inside the text, and short
-//! calls to subscribe, follow, share or accept cookies are dropped.
+//! calls to subscribe, follow, share or accept cookies are dropped; a text without a single
+//! sentence is no article.
 //!
 //! The phrases are the generic wording of these blocks in the languages veille reads
 //! (French, English, German, Spanish, Portuguese, Italian, Polish), never a site's own text.
@@ -71,7 +72,16 @@ pub fn drop_boilerplate(text: &str, title: &str) -> String {
         paragraphs.remove(0);
     }
     paragraphs.retain(|p| !is_teaser(p) && !is_call(p));
+    if !paragraphs.iter().any(|p| has_sentence(p)) {
+        // Menus, tag clouds and link lists: an article has at least one sentence.
+        return String::new();
+    }
     paragraphs.join("\n\n")
+}
+
+/// Whether `paragraph` has sentence punctuation (Latin, CJK, Arabic, Devanagari full stops).
+fn has_sentence(paragraph: &str) -> bool {
+    paragraph.contains(['.', '!', '?', '。', '！', '？', '؟', '।'])
 }
 
 fn is_teaser(paragraph: &str) -> bool {
