@@ -1,57 +1,100 @@
-//! Choosing between two extractors' texts of one page by how far they agree.
+//! Trimming the primary extractor's text where a second extractor of another family does not
+//! follow it.
 //!
-//! Both extractors err on the side of keeping too much (related links, page chrome), and
-//! rarely in the same place. When the shorter text is almost wholly contained in the longer
-//! one, the longer one's surplus is what only one extractor believed in: the shorter text
-//! is kept. Otherwise they disagree on what the article is, and the primary is trusted.
+//! Both extractors err on the side of keeping too much, and rarely in the same place. When
+//! they agree on the article (most of the secondary text is found in the primary), the
+//! primary's paragraphs that the secondary lacks at the *edges* are what only one extractor
+//! believed in: a tail of related links, newsletter or cookie text, a head of kicker,
+//! dateline or caption lines. Paragraphs the secondary lacks in the middle are kept: a
+//! Readability-like extractor often drops lists, tables and leads that belong to the body.
 
-use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 
 /// Word n-grams compared between the texts.
 const SHINGLE: usize = 4;
-/// Share of the shorter text's shingles that must occur in the longer one.
-const MIN_CONTAINMENT: f64 = 0.8;
+/// Share of the secondary text's shingles that must occur in the primary for the two to be
+/// taken as the same article.
+const MIN_AGREEMENT: f64 = 0.7;
+/// A paragraph with at least this share of its shingles absent from the secondary is its own.
+const MIN_ABSENT: f64 = 0.5;
+/// Leading paragraphs are trimmed only when short: headings, kickers, datelines, captions.
+const MAX_HEAD_WORDS: usize = 16;
 
-/// The text to keep of `primary` and `secondary`.
-pub fn choose(primary: String, secondary: String) -> String {
-    let primary_shingles = shingles(&primary);
-    let secondary_shingles = shingles(&secondary);
-    let primary_len: usize = primary_shingles.values().sum();
-    let secondary_len: usize = secondary_shingles.values().sum();
-    if primary_len == 0 {
-        return secondary;
+/// `primary` without the edge paragraphs that `secondary` does not confirm, or `secondary`
+/// when the primary found nothing.
+pub fn trim_to_agreement(primary: String, secondary: &str) -> String {
+    let secondary_shingles: Vec<u64> = shingles(secondary);
+    if primary.trim().is_empty() {
+        return secondary.to_owned();
     }
-    if secondary_len == 0 || secondary_len >= primary_len {
+    if secondary_shingles.is_empty() {
         return primary;
     }
-    let shared: usize = secondary_shingles
+    let confirmed: HashSet<u64> = shingles(&primary).into_iter().collect();
+    let shared = secondary_shingles
         .iter()
-        .map(|(shingle, &count)| count.min(primary_shingles.get(shingle).copied().unwrap_or(0)))
-        .sum();
-    if shared as f64 >= MIN_CONTAINMENT * secondary_len as f64 {
-        secondary
-    } else {
-        primary
+        .filter(|s| confirmed.contains(s))
+        .count();
+    if (shared as f64) < MIN_AGREEMENT * secondary_shingles.len() as f64 {
+        return primary;
     }
+    let secondary_set: HashSet<u64> = secondary_shingles.into_iter().collect();
+    let paragraphs: Vec<&str> = primary.split("\n\n").collect();
+    let unconfirmed: Vec<bool> = paragraphs
+        .iter()
+        .map(|p| {
+            let own = shingles(p);
+            let absent = own.iter().filter(|s| !secondary_set.contains(s)).count();
+            !own.is_empty() && absent as f64 >= MIN_ABSENT * own.len() as f64
+        })
+        .collect();
+    let Some(last) = unconfirmed.iter().rposition(|u| !u) else {
+        return primary;
+    };
+    let first = paragraphs[..last]
+        .iter()
+        .zip(&unconfirmed)
+        .position(|(p, &u)| !u || word_count(p) > MAX_HEAD_WORDS)
+        .unwrap_or(last);
+    paragraphs[first..=last].join("\n\n")
 }
 
-/// Multiset of lower-cased word n-grams; a text shorter than n words is one shingle.
-fn shingles(text: &str) -> HashMap<Vec<String>, usize> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let mut counts = HashMap::new();
+}
+
+fn word_count(text: &str) -> usize {
+    words(text).count()
+}
+
+/// Hashes of the lower-cased word n-grams of `text`; a text shorter than n words is one.
+fn shingles(text: &str) -> Vec<u64> {
+    let words: Vec<String> = words(text).map(str::to_lowercase).collect();
     if words.is_empty() {
-        return counts;
+        return Vec::new();
     }
+    let hash = |window: &[String]| {
+        let mut hasher = DefaultHasher::new();
+        window.hash(&mut hasher);
+        hasher.finish()
+    };
     if words.len() < SHINGLE {
-        counts.insert(words, 1);
-        return counts;
+        return vec![hash(&words)];
     }
-    for window in words.windows(SHINGLE) {
-        *counts.entry(window.to_vec()).or_insert(0) += 1;
-    }
-    counts
+    words.windows(SHINGLE).map(hash).collect()
+}
+
+/// Whether `paragraph` only repeats the page title: most of its words are title words.
+pub fn repeats_title(paragraph: &str, title: &str) -> bool {
+    /// Share of the paragraph's words that must be title words.
+    const MIN_TITLE_SHARE: f64 = 0.8;
+    let title_words: HashSet<String> = words(title).map(str::to_lowercase).collect();
+    let own: Vec<String> = words(paragraph).map(str::to_lowercase).collect();
+    !own.is_empty()
+        && !title_words.is_empty()
+        && own.iter().filter(|w| title_words.contains(*w)).count() as f64
+            >= MIN_TITLE_SHARE * own.len() as f64
 }

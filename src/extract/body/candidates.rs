@@ -63,8 +63,14 @@ fn memchr_lt(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == b'<')
 }
 
+/// What the primary extractor read: the body and the page title.
+pub struct Primary {
+    pub text: String,
+    pub title: String,
+}
+
 /// The `trafilatura` crate's body, its readability and jusText fallbacks on, comments pruned.
-pub fn trafilatura_text(html: &str, url: Option<&url::Url>) -> String {
+pub fn trafilatura_text(html: &str, url: Option<&url::Url>) -> Primary {
     let mut options = trafilatura::Options::default()
         .with_fallback(true)
         .with_exclude_comments(true);
@@ -72,8 +78,14 @@ pub fn trafilatura_text(html: &str, url: Option<&url::Url>) -> String {
         options = options.with_url(url.clone());
     }
     trafilatura::extract(html, &options)
-        .map(|result| html_to_text(&result.content_html))
-        .unwrap_or_default()
+        .map(|result| Primary {
+            text: html_to_text(&result.content_html),
+            title: result.metadata.title,
+        })
+        .unwrap_or(Primary {
+            text: String::new(),
+            title: String::new(),
+        })
 }
 
 /// `dom_smoothie`'s body (Readability.js's algorithm).

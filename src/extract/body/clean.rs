@@ -1,11 +1,109 @@
-//! Paragraph-level cleanup of an extracted body: paragraphs that are page chrome by their
-//! own wording (cookie notices, share prompts, newsletter calls) are dropped.
+//! Paragraph-level cleanup of an extracted body: a leading repeat of the page title (the title
+//! is metadata, read by `extract::meta`), "read also" teasers set inside the text, and short
+//! calls to subscribe, follow, share or accept cookies are dropped; a text without a single
+//! sentence is no article.
+//!
+//! The phrases are the generic wording of these blocks in the languages veille reads
+//! (French, English, German, Spanish, Portuguese, Italian, Polish), never a site's own text.
+
+use super::arbitrate::repeats_title;
+
+/// Openings of a paragraph that points to another article ("Lire aussi : …"), lower-case.
+const TEASER_OPENINGS: [&str; 30] = [
+    "lire aussi",
+    "à lire aussi",
+    "a lire aussi",
+    "à lire",
+    "voir aussi",
+    "lire la suite",
+    "read more",
+    "read also",
+    "see also",
+    "related:",
+    "related articles",
+    "related stories",
+    "more on this",
+    "lesen sie auch",
+    "lesen sie mehr",
+    "mehr zum thema",
+    "auch interessant",
+    "schon gelesen",
+    "weiterlesen",
+    "lea también",
+    "lea más",
+    "vea también",
+    "le puede interesar",
+    "te puede interesar",
+    "contenido relacionado",
+    "leia também",
+    "leia mais",
+    "leggi anche",
+    "czytaj także",
+    "czytaj też",
+];
+/// Words of a call to subscribe, follow, share or accept cookies, lower-case.
+const CALL_WORDS: [&str; 14] = [
+    "newsletter",
+    "cookie",
+    "subscribe",
+    "sign up",
+    "abonnez-vous",
+    "inscrivez-vous",
+    "suivez-nous",
+    "follow us",
+    "share this",
+    "partager",
+    "jetzt abonnieren",
+    "suscríbete",
+    "suscribete",
+    "únete",
+];
+/// A paragraph with a call word is chrome only when this short: an article may discuss cookies.
+const MAX_CALL_WORDS: usize = 30;
 
 /// `text` without its boilerplate paragraphs, in the module's paragraph format.
-pub fn drop_boilerplate(text: &str) -> String {
-    text.split("\n\n")
+pub fn drop_boilerplate(text: &str, title: &str) -> String {
+    let mut paragraphs: Vec<&str> = text
+        .split("\n\n")
         .map(str::trim)
         .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n")
+        .collect();
+    if paragraphs.len() > 1 && repeats_title(paragraphs[0], title) {
+        paragraphs.remove(0);
+    }
+    paragraphs.retain(|p| !is_teaser(p) && !is_call(p));
+    if !paragraphs.iter().any(|p| has_sentence(p)) {
+        // Menus, tag clouds and link lists: an article has at least one sentence.
+        return String::new();
+    }
+    paragraphs.join("\n\n")
+}
+
+/// Whether `paragraph` has sentence punctuation (Latin, CJK, Arabic, Devanagari full stops).
+fn has_sentence(paragraph: &str) -> bool {
+    paragraph.contains(['.', '!', '?', '。', '！', '？', '؟', '।'])
+}
+
+fn is_teaser(paragraph: &str) -> bool {
+    let opening: String = paragraph
+        .chars()
+        .take(40)
+        .collect::<String>()
+        .to_lowercase();
+    let opening = opening.trim_start_matches(|c: char| !c.is_alphanumeric());
+    TEASER_OPENINGS.iter().any(|t| {
+        opening.starts_with(t)
+            && opening[t.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+fn is_call(paragraph: &str) -> bool {
+    if paragraph.split_whitespace().count() > MAX_CALL_WORDS {
+        return false;
+    }
+    let lower = paragraph.to_lowercase();
+    CALL_WORDS.iter().any(|w| lower.contains(w))
 }

@@ -20,6 +20,6 @@ pub fn main_text(html: &str, url: Option<&url::Url>) -> String {
     }
     let primary = candidates::trafilatura_text(html, url);
     let secondary = candidates::readability_text(html, url);
-    let chosen = arbitrate::choose(primary, secondary);
-    clean::drop_boilerplate(&chosen)
+    let trimmed = arbitrate::trim_to_agreement(primary.text, &secondary);
+    clean::drop_boilerplate(&trimmed, &primary.title)
 }
