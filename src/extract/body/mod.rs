@@ -15,9 +15,9 @@ mod tests;
 /// The main text of `html` as plain text: paragraphs separated by a blank line ("\n\n"),
 /// whitespace folded inside a paragraph. Empty when the page has no recognisable article.
 pub fn main_text(html: &str, url: Option<&url::Url>) -> String {
-    if !candidates::is_parseable(html) {
-        return String::new();
-    }
+    // The extractors walk the tree recursively: nesting beyond what browsers keep is dropped
+    // first (the text stays). Unclosed `<p>` and `<li>` do not nest and are not counted.
+    let html = &crate::normalize::bound_nesting(html);
     let primary = candidates::trafilatura_text(html, url);
     let secondary = candidates::readability_text(html, url);
     let trimmed = arbitrate::trim_to_agreement(primary.text, &secondary);

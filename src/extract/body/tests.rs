@@ -243,3 +243,21 @@ fn paragraphs_are_separated_by_one_blank_line() {
     assert_eq!(text, text.trim());
     assert_eq!(text.split("\n\n").count(), ARTICLE.len(), "{text}");
 }
+
+#[test]
+fn a_page_of_many_unclosed_paragraphs_and_items_is_read() {
+    // Old SPIP and hand-written pages leave `<p>` and `<li>` open: they do not nest.
+    let paragraphs: String = (0..800)
+        .map(|i| format!("<p>Paragraphe {i} du compte rendu, avec assez de mots pour une phrase."))
+        .collect();
+    let items: String = (0..800).map(|i| format!("<li>point {i}")).collect();
+    let html = format!(
+        "<html><body><div class=\"texte\">{paragraphs}</div><ul>{items}</ul></body></html>"
+    );
+    let text = timed(&html);
+    assert!(
+        text.contains("Paragraphe 799 du compte rendu"),
+        "{}",
+        &text[..text.len().min(300)]
+    );
+}
