@@ -94,7 +94,11 @@ async fn fetch_all(
     force: bool,
     reporter: &Reporter,
 ) -> anyhow::Result<Totals> {
-    let collector = Arc::new(collector(context)?);
+    let trace = (context.verbose > 1).then(|| {
+        let reporter = reporter.clone();
+        Arc::new(move |line: &str| reporter.line(line)) as crate::fetch::Trace
+    });
+    let collector = Arc::new(collector(context, trace)?);
     let (ask, mut questions) = mpsc::unbounded_channel::<KnownQuery>();
     let mut totals = Totals {
         sources: sources.len(),
@@ -198,10 +202,18 @@ async fn fetch_all(
 const IN_FLIGHT_PER_SLOT: usize = 2;
 
 /// What every source's collection shares in this run.
-pub(super) fn collector(context: &Context) -> anyhow::Result<Collector> {
+/// With `trace`, every HTTP exchange is reported (`-vv`).
+pub(super) fn collector(
+    context: &Context,
+    trace: Option<crate::fetch::Trace>,
+) -> anyhow::Result<Collector> {
     let settings = &context.config.settings;
+    let fetcher = Fetcher::new(settings)?;
     Ok(Collector {
-        fetcher: Fetcher::new(settings)?,
+        fetcher: match trace {
+            Some(trace) => fetcher.with_trace(trace),
+            None => fetcher,
+        },
         gate: Gate::new(settings.concurrency, settings.per_host),
         robots: Robots::new(&settings.user_agent),
         rules: Rules::compile(&context.config.topics).map_err(UsageError)?,

@@ -8,6 +8,7 @@ use std::io::IsTerminal;
 /// The bar's template: sources done of all, then the counts so far.
 const TEMPLATE: &str = "{spinner} [{bar:30}] {pos}/{len} sources  {msg}  {elapsed}";
 
+#[derive(Clone)]
 pub struct Reporter {
     bar: Option<ProgressBar>,
 }

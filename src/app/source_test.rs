@@ -26,7 +26,9 @@ pub fn run(context: &Context, args: &SourceTestArgs) -> anyhow::Result<Outcome> 
                 args.name
             ))
         })?;
-    let collector = Arc::new(super::fetch::collector(context)?);
+    let trace = (context.verbose > 1)
+        .then(|| Arc::new(|line: &str| eprintln!("{line}")) as crate::fetch::Trace);
+    let collector = Arc::new(super::fetch::collector(context, trace)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

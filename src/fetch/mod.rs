@@ -92,9 +92,14 @@ enum RedirectRefused {
     Scheme(String),
 }
 
+/// Where `-vv` lines about HTTP exchanges go.
+pub type Trace = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// One HTTP client for a whole run: connection pools are shared across sources.
 pub struct Fetcher {
     client: reqwest::Client,
+    /// One line per exchange (`-vv`), when set.
+    trace: Option<Trace>,
     max_body: u64,
     timeout: Duration,
     /// Requested URL → where a 301/308 sent it, as the redirect policy saw it.
@@ -132,6 +137,7 @@ impl Fetcher {
             .pool_max_idle_per_host(settings.per_host)
             .build()?;
         Ok(Fetcher {
+            trace: None,
             client,
             max_body: settings.max_body,
             timeout: settings.timeout,
@@ -139,8 +145,28 @@ impl Fetcher {
         })
     }
 
+    /// Report every exchange to `trace` (`-vv`).
+    pub fn with_trace(mut self, trace: Trace) -> Fetcher {
+        self.trace = Some(trace);
+        self
+    }
+
     /// GET `url`, conditional on `validators`; `now` dates a `Retry-After` given in seconds.
     pub async fn get(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        now: DateTime<Utc>,
+    ) -> Result<Fetched, FetchError> {
+        let started = std::time::Instant::now();
+        let result = self.exchange(url, validators, now).await;
+        if let Some(trace) = &self.trace {
+            trace(&describe(url, validators, &result, started.elapsed()));
+        }
+        result
+    }
+
+    async fn exchange(
         &self,
         url: &Url,
         validators: &Validators,
@@ -232,6 +258,49 @@ impl Fetcher {
             FetchError::Other(innermost)
         }
     }
+}
+
+/// One `-vv` line: the request, its conditions, and what came back.
+fn describe(
+    url: &Url,
+    validators: &Validators,
+    result: &Result<Fetched, FetchError>,
+    elapsed: Duration,
+) -> String {
+    let mut conditions = Vec::new();
+    if let Some(etag) = &validators.etag {
+        conditions.push(format!("If-None-Match: {etag}"));
+    }
+    if let Some(date) = &validators.last_modified {
+        conditions.push(format!("If-Modified-Since: {date}"));
+    }
+    let sent = match conditions.is_empty() {
+        true => String::new(),
+        false => format!(" [{}]", conditions.join(", ")),
+    };
+    let answer = match result {
+        Ok(Fetched::NotModified) => "304 Not Modified".to_string(),
+        Ok(Fetched::Body(body)) => format!(
+            "200, {} bytes, {}{}{}",
+            body.bytes.len(),
+            body.content_type.as_deref().unwrap_or("no Content-Type"),
+            body.validators
+                .etag
+                .as_ref()
+                .map(|e| format!(", ETag {e}"))
+                .unwrap_or_default(),
+            if &body.final_url != url {
+                format!(", from {}", body.final_url)
+            } else {
+                String::new()
+            }
+        ),
+        Err(e) => format!("failed: {e}"),
+    };
+    format!(
+        "http: GET {url}{sent} → {answer} ({} ms)",
+        elapsed.as_millis()
+    )
 }
 
 fn text_header(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {

@@ -98,3 +98,32 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
     let bad = fetch(&ws, &["--progress", "sometimes"]);
     assert_eq!(bad.code, 2, "{bad}");
 }
+
+#[test]
+fn double_verbose_shows_each_http_exchange() {
+    let server = Server::start();
+    let url = server.url("/feeds/linuxfr-news.atom");
+    let ws = Workspace::new(&[("linuxfr", &url)], &[]);
+    let first = fetch(&ws, &["-vv"]);
+    assert_eq!(first.code, 0, "{first}");
+    let line = first
+        .stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("http: GET {url} → 200, ")))
+        .unwrap_or_else(|| panic!("no exchange line\n{first}"));
+    assert!(
+        line.contains("application/atom+xml") && line.contains("ETag"),
+        "{line}"
+    );
+    let second = fetch(&ws, &["-vv"]);
+    assert!(
+        second
+            .stderr
+            .contains(&format!("http: GET {url} [If-None-Match: "))
+            && second.stderr.contains("→ 304 Not Modified"),
+        "{second}"
+    );
+    // One -v: lines per source, no exchanges.
+    let once = fetch(&ws, &["-v"]);
+    assert!(!once.stderr.contains("http: GET"), "{once}");
+}
