@@ -175,16 +175,14 @@ impl Collector {
         if source.full_content {
             drafts = self.clone().complete(&job, drafts, &mut notes).await;
         }
-        let articles = match self.prepare(drafts, source).await {
-            Ok(articles) => articles,
-            Err(message) => return Collected::failed(message),
-        };
-        Collected::Parsed {
-            articles,
-            validators,
-            fallback_url,
-            notes,
-        }
+        self.prepare(drafts, source)
+            .await
+            .map_or_else(Collected::failed, |articles| Collected::Parsed {
+                articles,
+                validators,
+                fallback_url,
+                notes,
+            })
     }
 
     /// `full_content`: fetch the page of each item not stored yet and keep its text; the
@@ -352,16 +350,14 @@ impl Collector {
             validators = Validators::default();
         }
         identity::assign(&mut drafts);
-        let articles = match self.prepare(drafts, source).await {
-            Ok(articles) => articles,
-            Err(message) => return Collected::failed(message),
-        };
-        Collected::Parsed {
-            articles,
-            validators,
-            fallback_url,
-            notes,
-        }
+        self.prepare(drafts, source)
+            .await
+            .map_or_else(Collected::failed, |articles| Collected::Parsed {
+                articles,
+                validators,
+                fallback_url,
+                notes,
+            })
     }
 
     /// Parse a listing page off the async workers.
