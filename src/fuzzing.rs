@@ -78,7 +78,7 @@ pub fn listing(data: &[u8]) {
     };
     if let Ok(compiled) = crate::parse::html::ListingSelectors::compile(&selectors) {
         let _ = crate::parse::html::parse_listing(&html, &base(), &compiled, |text| {
-            crate::dates::parse_page_date(text, chrono_tz::Europe::Paris).map(|(d, _)| (d, false))
+            crate::parse::html::listing_date(text, chrono_tz::Europe::Paris)
         });
     }
 }

@@ -370,7 +370,7 @@ impl Collector {
         let parsed = tokio::task::spawn_blocking(move || {
             let text = crate::charset::decode_page(&body.bytes, body.content_type.as_deref());
             parse_listing(&text, &body.final_url, &selectors, |date| {
-                read_date(date, tz)
+                crate::parse::html::listing_date(date, tz)
             })
         })
         .await;
@@ -460,11 +460,4 @@ impl Collector {
         .await
         .map_err(|e| format!("tagging stopped unexpectedly: {e}"))
     }
-}
-
-/// The date a listing's `date` selector gives, read in the settings' time zone; true when
-/// only its month is known.
-fn read_date(text: &str, tz: chrono_tz::Tz) -> Option<(DateTime<Utc>, bool)> {
-    let (date, precision) = crate::dates::parse_page_date(text, tz)?;
-    Some((date, precision == crate::dates::Precision::Month))
 }

@@ -105,22 +105,22 @@ pub fn html_to_line(html: &str) -> String {
 /// A title longer than this is cut (at a word boundary, with "…"): a 1 MB title is an attack or
 /// a bug, and no reader wants it.
 pub const MAX_TITLE_CHARS: usize = 500;
-/// Publication dates before this are placeholders (the Unix epoch of an empty date field).
-pub const EARLIEST_DATE: &str = "1995-01-01T00:00:00Z";
+/// Publication dates before this year are placeholders (the Unix epoch of an empty date field)
+/// or birth dates: the web of news pages starts here. Page metadata applies it too.
+pub const EARLIEST_YEAR: i32 = 1995;
 /// A publication date further ahead of the fetch than this is not believed (clock skew and
 /// time zones account for less).
 pub const MAX_DATE_AHEAD: chrono::Duration = chrono::Duration::days(2);
 
 /// Bring a draft within what veille stores: the title cut to [`MAX_TITLE_CHARS`], a publication
-/// date outside [`EARLIEST_DATE`] .. `now` + [`MAX_DATE_AHEAD`] dropped (`null`, never replaced
+/// date outside [`EARLIEST_YEAR`] .. `now` + [`MAX_DATE_AHEAD`] dropped (`null`, never replaced
 /// by `now`: the source gave no usable date).
 pub fn bound_draft(draft: &mut crate::model::ArticleDraft, now: chrono::DateTime<chrono::Utc>) {
     if draft.title.chars().count() > MAX_TITLE_CHARS {
         draft.title = summarize(&draft.title, MAX_TITLE_CHARS);
     }
-    let earliest = chrono::DateTime::parse_from_rfc3339(EARLIEST_DATE).map(|d| d.to_utc());
-    if let (Some(date), Ok(earliest)) = (draft.published, earliest) {
-        if date < earliest || date > now + MAX_DATE_AHEAD {
+    if let Some(date) = draft.published {
+        if chrono::Datelike::year(&date) < EARLIEST_YEAR || date > now + MAX_DATE_AHEAD {
             draft.published = None;
             draft.published_approximate = false;
         }

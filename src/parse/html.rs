@@ -133,6 +133,13 @@ pub enum ListingError {
     },
 }
 
+/// The date a listing's `date` selector gives, naive times read in `tz`; true when only its
+/// month is known (« novembre 2026 »).
+pub fn listing_date(text: &str, tz: chrono_tz::Tz) -> Option<(DateTime<Utc>, bool)> {
+    let (date, precision) = crate::dates::parse_page_date(text, tz)?;
+    Some((date, precision == crate::dates::Precision::Month))
+}
+
 /// Read a listing page. `read_date` turns the text of a `date` selector into an instant, and
 /// says whether only its month was known.
 pub fn parse_listing(
@@ -242,8 +249,7 @@ mod tests {
     }
 
     fn paris(text: &str) -> Option<(DateTime<Utc>, bool)> {
-        let (date, precision) = crate::dates::parse_page_date(text, chrono_tz::Europe::Paris)?;
-        Some((date, precision == crate::dates::Precision::Month))
+        listing_date(text, chrono_tz::Europe::Paris)
     }
 
     const LISTING: &str = r#"<html><head><title>Actualités</title></head><body>

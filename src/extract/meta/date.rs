@@ -22,8 +22,7 @@ use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 use std::sync::OnceLock;
 
-/// The web of news pages starts here; an earlier date is a birth date or an error.
-pub const EARLIEST_YEAR: i32 = 1995;
+pub use crate::normalize::EARLIEST_YEAR;
 /// Without a clock, the latest year believed.
 pub const LATEST_YEAR: i32 = 2100;
 /// How many markup or text elements are tried before giving up.

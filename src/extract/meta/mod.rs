@@ -15,8 +15,8 @@ use chrono::{DateTime, Utc};
 use scraper::{ElementRef, Html, Selector};
 use std::sync::OnceLock;
 
-/// Longest title kept, in characters: anything longer is not a title.
-pub const MAX_TITLE_CHARS: usize = 500;
+/// Longest title kept, in characters: anything longer is not a title (the bound of every draft).
+pub use crate::normalize::MAX_TITLE_CHARS;
 /// Longest author line kept, in characters.
 pub const MAX_AUTHOR_CHARS: usize = 200;
 /// How many `<meta>` elements are read: a page with more is padding, not metadata.
