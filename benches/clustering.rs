@@ -10,6 +10,8 @@
 
 #[path = "common/mod.rs"]
 mod common;
+#[path = "common/text.rs"]
+mod text;
 
 use anyhow::{bail, Context};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -17,6 +19,7 @@ use rusqlite::{params, Connection};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
+use text::{Rng, Vocabulary, VOCABULARY};
 use veille::cluster::{self, band_keys, Features, Params};
 use veille::fetch::Validators;
 use veille::model::{ArticleDraft, Prepared, Source, SourceKind};
@@ -32,8 +35,7 @@ const FIXTURE: &str = concat!(
 const DEFAULT_SIZES: &[usize] = &[10_000, 100_000, 1_000_000];
 /// New articles clustered into each archive; half are near-copies of archived articles.
 const PROBES: usize = 400;
-/// Synthetic vocabulary and sources.
-const VOCABULARY: usize = 50_000;
+/// Sources of the synthetic archives.
 const SOURCES: u64 = 500;
 /// Synthetic archives span five years before this date.
 const ARCHIVE_DAYS: i64 = 5 * 365;
@@ -131,10 +133,7 @@ fn labelled(params: &Params) -> anyhow::Result<()> {
             text: article.text.clone(),
         };
         let fallback = source.url.to_string();
-        let prepared = Prepared {
-            draft,
-            tags: Vec::new(),
-        };
+        let prepared = Prepared::new(draft, Vec::new());
         store.save_articles(
             &source,
             &Validators::default(),
@@ -260,77 +259,6 @@ fn labelled(params: &Params) -> anyhow::Result<()> {
 }
 
 // ------------------------------------------------------------------------- synthetic archives
-
-/// SplitMix64: a small deterministic generator, so that every run builds the same archives.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-/// Words drawn from a Zipf law (s = 1) over made-up French-looking words, as in prose: a few
-/// words are everywhere, which fills some LSH buckets the way real text does.
-struct Vocabulary {
-    words: Vec<String>,
-    cumulative: Vec<f64>,
-}
-
-impl Vocabulary {
-    fn new() -> Vocabulary {
-        const SYLLABLES: &[&str] = &[
-            "ba", "be", "bi", "bo", "ca", "ce", "ci", "co", "da", "de", "di", "do", "fa", "fe",
-            "fi", "fo", "ga", "ge", "gi", "go", "la", "le", "li", "lo", "ma", "me", "mi", "mo",
-            "na", "ne", "ni", "no", "pa", "pe", "pi", "po", "ra", "re", "ri", "ro", "sa", "se",
-            "si", "so", "ta", "te", "ti", "to", "va", "ve", "vi", "vo", "ré", "té", "çon", "ux",
-        ];
-        let mut rng = Rng(7);
-        let mut seen = HashSet::new();
-        let mut words = Vec::with_capacity(VOCABULARY);
-        while words.len() < VOCABULARY {
-            let n = 2 + rng.below(3);
-            let word: String = (0..n)
-                .map(|_| SYLLABLES[rng.below(SYLLABLES.len() as u64) as usize])
-                .collect();
-            if seen.insert(word.clone()) {
-                words.push(word);
-            }
-        }
-        let mut total = 0.0;
-        let cumulative = (1..=VOCABULARY)
-            .map(|rank| {
-                total += 1.0 / rank as f64;
-                total
-            })
-            .collect();
-        Vocabulary { words, cumulative }
-    }
-
-    fn word(&self, rng: &mut Rng) -> &str {
-        let total = self.cumulative[self.cumulative.len() - 1];
-        let x = rng.unit() * total;
-        let i = self.cumulative.partition_point(|&c| c < x);
-        &self.words[i.min(self.words.len() - 1)]
-    }
-
-    fn sentence(&self, rng: &mut Rng, words: usize) -> String {
-        (0..words)
-            .map(|_| self.word(rng))
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
 
 /// Synthetic article `n`: always the same for the same `n`.
 struct Synthetic {

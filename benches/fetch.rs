@@ -8,17 +8,22 @@
 //! cargo bench --bench fetch -- --latency-ms 50
 //! ```
 //! The farm: RSS 2.0 with `content:encoded` (a tenth in ISO-8859-1), Atom and RSS 1.0; 1–8 KB
-//! HTML bodies of French and English words; a tenth of the items repost another feed's item
-//! with `utm_` parameters, which veille stores once (canonical URL).
+//! HTML bodies of prose (a Zipf vocabulary with topical French and English words); a tenth of
+//! the items repost another feed's item with `utm_` parameters, which veille stores once
+//! (canonical URL).
 
 #[allow(dead_code)]
 #[path = "../tests/it/common/server.rs"]
 mod server;
+#[allow(dead_code)]
+#[path = "common/text.rs"]
+mod text;
 
 use server::{Reply, Route, Server};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use text::{Rng, Vocabulary};
 
 const WORDS: &[&str] = &[
     "souveraineté",
@@ -103,20 +108,9 @@ const WORDS: &[&str] = &[
     "entreprises",
 ];
 
-/// xorshift64*: the same farm on every run and every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
+/// A number below `n` (the farm is the same on every run and every machine).
+fn below(rng: &mut Rng, n: usize) -> usize {
+    rng.below(n as u64) as usize
 }
 
 struct Item {
@@ -126,9 +120,20 @@ struct Item {
     minute: usize,
 }
 
-fn sentence(rng: &mut Rng) -> String {
-    let n = 8 + rng.below(14);
-    let mut words: Vec<&str> = (0..n).map(|_| WORDS[rng.below(WORDS.len())]).collect();
+/// A sentence of prose: one word in eight from the topical list (so that tags fire), the others
+/// from a Zipf vocabulary, as in real text (a few words everywhere, most words rare). Text made
+/// of the topical list alone would share 3-word shingles between every pair of articles.
+fn sentence(rng: &mut Rng, vocabulary: &Vocabulary) -> String {
+    let n = 8 + below(rng, 14);
+    let mut words: Vec<&str> = (0..n)
+        .map(|_| {
+            if below(rng, 8) == 0 {
+                WORDS[below(rng, WORDS.len())]
+            } else {
+                vocabulary.word(rng)
+            }
+        })
+        .collect();
     let mut chars = words[0].chars();
     let capital: String = chars
         .next()
@@ -140,11 +145,13 @@ fn sentence(rng: &mut Rng) -> String {
     format!("{}.", words.join(" "))
 }
 
-fn body(rng: &mut Rng) -> String {
-    let target = 1024 + rng.below(7 * 1024);
+fn body(rng: &mut Rng, vocabulary: &Vocabulary) -> String {
+    let target = 1024 + below(rng, 7 * 1024);
     let mut html = String::new();
     while html.len() < target {
-        let sentences: Vec<String> = (0..3 + rng.below(4)).map(|_| sentence(rng)).collect();
+        let sentences: Vec<String> = (0..3 + below(rng, 4))
+            .map(|_| sentence(rng, vocabulary))
+            .collect();
         html.push_str(&format!("<p>{}</p>\n", sentences.join(" ")));
     }
     html
@@ -153,15 +160,16 @@ fn body(rng: &mut Rng) -> String {
 /// Items of every feed, reposts included (a repost keeps the original's title and body).
 fn items(feeds: usize, per_feed: usize) -> (Vec<Vec<Item>>, usize) {
     let mut rng = Rng(0x005E_ED0F_FA12);
+    let vocabulary = Vocabulary::new();
     let mut all: Vec<Vec<Item>> = Vec::new();
     let mut reposts = 0;
     for n in 0..feeds {
         let mut list = Vec::new();
         for i in 0..per_feed {
             let minute = n * per_feed + i;
-            if n > 0 && rng.below(10) == 0 {
-                let from = rng.below(n);
-                let original = &all[from][rng.below(per_feed)];
+            if n > 0 && below(&mut rng, 10) == 0 {
+                let from = below(&mut rng, n);
+                let original = &all[from][below(&mut rng, per_feed)];
                 list.push(Item {
                     title: original.title.clone(),
                     link: format!(
@@ -175,9 +183,9 @@ fn items(feeds: usize, per_feed: usize) -> (Vec<Vec<Item>>, usize) {
                 continue;
             }
             list.push(Item {
-                title: sentence(&mut rng).trim_end_matches('.').to_string(),
+                title: sentence(&mut rng, &vocabulary).trim_end_matches('.').to_string(),
                 link: format!("https://site{}.example/{n}/articles/{i}", n % 50),
-                body: body(&mut rng),
+                body: body(&mut rng, &vocabulary),
                 minute,
             });
         }
@@ -347,8 +355,22 @@ fn measure(mut command: Command) -> Measure {
     }
 }
 
-fn fetch(config: &Path) -> Measure {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_veille"));
+/// `veille fetch` on `config`. With `VEILLE_BENCH_WRAP` (say `perf record -g -o /tmp/perf.data`),
+/// the cold run starts under that command, to profile it. `VEILLE_BENCH_BIN` names another
+/// veille binary to measure (an older build, for before/after figures).
+fn fetch(config: &Path, wrap: bool) -> Measure {
+    let veille =
+        std::env::var("VEILLE_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_veille").into());
+    let wrapper = std::env::var("VEILLE_BENCH_WRAP").ok().filter(|_| wrap);
+    let mut words = wrapper.as_deref().unwrap_or_default().split_whitespace();
+    let mut command = match words.next() {
+        Some(program) => {
+            let mut command = Command::new(program);
+            command.args(words).arg(&veille);
+            command
+        }
+        None => Command::new(&veille),
+    };
     command
         .arg("--config")
         .arg(config)
@@ -443,11 +465,11 @@ fn main() {
             format!("[settings]\ndatabase = \"veille.db\"\nconcurrency = 16\nper_host = 16\ntimeout = \"60s\"\n{sources}"),
         )
         .expect("write feeds.toml");
-        let first = fetch(&config);
+        let first = fetch(&config, true);
         assert_eq!(first.status, 0, "cold fetch failed");
         articles = stored(&dir.path().join("veille.db"));
         db_bytes = std::fs::metadata(dir.path().join("veille.db")).map_or(0, |m| m.len());
-        let second = fetch(&config);
+        let second = fetch(&config, false);
         assert_eq!(second.status, 0, "warm fetch failed");
         cold.push(first);
         warm.push(second);

@@ -29,6 +29,19 @@ pub struct Prepared {
     pub draft: ArticleDraft,
     /// Topics and their reasons, from the tagging stage.
     pub tags: Vec<crate::tag::Tag>,
+    /// The text as story clustering reads it, read with the tags, off the writing thread.
+    pub read: crate::cluster::ReadText,
+}
+
+impl Prepared {
+    /// A draft with its tags, its text read for clustering.
+    pub fn new(draft: ArticleDraft, tags: Vec<crate::tag::Tag>) -> Prepared {
+        Prepared {
+            read: crate::cluster::ReadText::new(&draft.text),
+            draft,
+            tags,
+        }
+    }
 }
 
 /// A parsed feed: its own metadata and its items, in document order.

@@ -450,10 +450,8 @@ impl Collector {
                 .into_iter()
                 .map(|mut draft| {
                     crate::normalize::bound_draft(&mut draft, now);
-                    Prepared {
-                        tags: this.rules.tag(&draft.title, &draft.text, &source_tags),
-                        draft,
-                    }
+                    let tags = this.rules.tag(&draft.title, &draft.text, &source_tags);
+                    Prepared::new(draft, tags)
                 })
                 .collect()
         })

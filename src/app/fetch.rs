@@ -149,6 +149,10 @@ async fn fetch_all(
     let in_flight = context.config.settings.concurrency * IN_FLIGHT_PER_SLOT;
     let stop = stop_signal();
     tokio::pin!(stop);
+    // Sources are written in groups, each committed once: after GROUP_ARTICLES new articles or
+    // GROUP_TIME, and at the end (on a signal too: what is complete is kept).
+    store.begin_group()?;
+    let mut group_started = Instant::now();
     loop {
         while tasks.len() < in_flight {
             let Some((index, job)) = queue.pop_front() else {
@@ -194,9 +198,21 @@ async fn fetch_all(
         );
         note_move(context, reporter, store, source, moved.as_ref());
         reporter.advance(totals.counts.new, totals.failed);
+        if store.group_articles() >= GROUP_ARTICLES || group_started.elapsed() >= GROUP_TIME {
+            store.end_group()?;
+            store.begin_group()?;
+            group_started = Instant::now();
+        }
     }
+    store.end_group()?;
     Ok(totals)
 }
+
+/// New articles written in one transaction at most (memory of the full-text index's pending
+/// terms, and how much a killed run loses to fetch again)...
+const GROUP_ARTICLES: usize = 2000;
+/// ...and how long a group stays open at most: readers see new articles this late at most.
+const GROUP_TIME: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Sources under way (fetching, parsing, or waiting to be written) per request slot.
 const IN_FLIGHT_PER_SLOT: usize = 2;

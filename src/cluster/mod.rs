@@ -148,7 +148,18 @@ impl Features {
         date: Option<DateTime<Utc>>,
         is_boilerplate: impl Fn(u64) -> bool,
     ) -> Features {
-        let lines: Vec<Line> = text.lines().filter_map(Line::read).collect();
+        Features::of_read(title, &ReadText::new(text), date, is_boilerplate)
+    }
+
+    /// [`Features::new`] of a text already read: what is left to do once the source's
+    /// boilerplate is known (shingles and signatures), cheap next to reading the text.
+    pub fn of_read(
+        title: &str,
+        text: &ReadText,
+        date: Option<DateTime<Utc>>,
+        is_boilerplate: impl Fn(u64) -> bool,
+    ) -> Features {
+        let lines = &text.lines;
         let mut clean: Vec<&Line> = lines.iter().filter(|l| !is_boilerplate(l.hash)).collect();
         if clean.is_empty() {
             // Everything recurs: the source printed this very text before. It is its own text.
@@ -343,7 +354,7 @@ pub fn similarity(a: &Features, b: &Features) -> Similarity {
             .zip(b.date)
             .map(|(x, y)| x.abs_diff(y) as f64 / SECONDS_PER_DAY),
         identical: a.shingles > 0 && a.text_hash == b.text_hash,
-        numbers_differ: !numbers_a.is_subset(&numbers_b) && !numbers_b.is_subset(&numbers_a),
+        numbers_differ: !is_subset(&numbers_a, &numbers_b) && !is_subset(&numbers_b, &numbers_a),
     }
 }
 
@@ -505,10 +516,7 @@ pub fn representative(members: &[Member]) -> Option<i64> {
 /// The hash of each non-empty line of `text`, in order, as [`Features::new`] asks about them:
 /// folded, so that case, accents, typography and spacing do not matter.
 pub fn line_hashes(text: &str) -> Vec<u64> {
-    text.lines()
-        .filter_map(Line::read)
-        .map(|l| l.hash)
-        .collect()
+    ReadText::new(text).line_hashes()
 }
 
 /// The lines that recur in at least `min_articles` of a source's `texts`: its boilerplate.
@@ -516,9 +524,17 @@ pub fn recurring_lines<'a>(
     texts: impl IntoIterator<Item = &'a str>,
     min_articles: usize,
 ) -> HashSet<u64> {
+    recurring(texts.into_iter().map(line_hashes), min_articles)
+}
+
+/// [`recurring_lines`] of texts given by their [`line_hashes`].
+pub fn recurring<L: IntoIterator<Item = u64>>(
+    texts: impl IntoIterator<Item = L>,
+    min_articles: usize,
+) -> HashSet<u64> {
     let mut counts = std::collections::HashMap::<u64, usize>::new();
-    for text in texts {
-        let distinct: HashSet<u64> = line_hashes(text).into_iter().collect();
+    for lines in texts {
+        let distinct: HashSet<u64> = lines.into_iter().collect();
         for hash in distinct {
             *counts.entry(hash).or_default() += 1;
         }
@@ -530,13 +546,58 @@ pub fn recurring_lines<'a>(
         .collect()
 }
 
+/// A text as clustering reads it: its non-empty lines, folded, cut into words and hashed. The
+/// costly part of a fingerprint, done once per article where the work can spread over threads
+/// (a fetch does it while parsing); [`Features::of_read`] finishes it once the source's
+/// boilerplate is known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadText {
+    lines: Vec<Line>,
+}
+
+impl ReadText {
+    pub fn new(text: &str) -> ReadText {
+        ReadText {
+            lines: text.lines().filter_map(Line::read).collect(),
+        }
+    }
+
+    /// The hash of each line, in order: [`line_hashes`] of the text.
+    pub fn line_hashes(&self) -> Vec<u64> {
+        self.lines.iter().map(|l| l.hash).collect()
+    }
+}
+
+/// The distinct hashes of `lines` as a BLOB, little-endian u64 each, for the store to keep
+/// with the fingerprint, so that a source's boilerplate is found without re-reading texts.
+pub fn lines_blob(lines: &[u64]) -> Vec<u8> {
+    let mut distinct = lines.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.iter().flat_map(|h| h.to_le_bytes()).collect()
+}
+
+/// The line hashes of a [`lines_blob`]; `None` for a damaged one.
+pub fn lines_from_blob(blob: &[u8]) -> Option<Vec<u64>> {
+    if !blob.len().is_multiple_of(8) {
+        return None;
+    }
+    Some(
+        blob.chunks_exact(8)
+            .map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default()))
+            .collect(),
+    )
+}
+
 /// One line of text, folded and cut into words.
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Line {
     hash: u64,
     chars: usize,
     words: Vec<Word>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Word {
     hash: u64,
     stop: bool,
@@ -611,12 +672,38 @@ fn title_words(title: &str) -> Vec<String> {
         .collect()
 }
 
-fn title_set(title: &str) -> HashSet<&str> {
-    title.split(' ').filter(|w| !w.is_empty()).collect()
+/// The distinct words of a stored title, sorted (titles are short: merging sorted lists is
+/// cheaper than hashing, and this runs for every candidate).
+fn title_set(title: &str) -> Vec<&str> {
+    let mut words: Vec<&str> = title.split(' ').filter(|w| !w.is_empty()).collect();
+    words.sort_unstable();
+    words.dedup();
+    words
 }
 
-fn numbers<'a>(words: &HashSet<&'a str>) -> HashSet<&'a str> {
+fn numbers<'a>(words: &[&'a str]) -> Vec<&'a str> {
     words.iter().copied().filter(|w| is_number(w)).collect()
+}
+
+/// Elements common to two sorted lists without duplicates.
+fn common(a: &[&str], b: &[&str]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+fn is_subset(a: &[&str], b: &[&str]) -> bool {
+    common(a, b) == a.len()
 }
 
 fn is_number(word: &str) -> bool {
@@ -626,12 +713,14 @@ fn is_number(word: &str) -> bool {
             .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
 }
 
-fn jaccard(a: &HashSet<&str>, b: &HashSet<&str>) -> f64 {
-    let union = a.union(b).count();
+/// Jaccard similarity of two sorted lists without duplicates.
+fn jaccard(a: &[&str], b: &[&str]) -> f64 {
+    let shared = common(a, b);
+    let union = a.len() + b.len() - shared;
     if union == 0 {
         return 0.0;
     }
-    a.intersection(b).count() as f64 / union as f64
+    shared as f64 / union as f64
 }
 
 /// Estimated Jaccard similarity of two sets from their signatures, and the share of the

@@ -7,8 +7,8 @@
 
 use super::Store;
 use crate::cluster::{
-    self, band_keys, choose_story, matching_stories, recurring_lines, Candidate, Clustered,
-    Features, Member, Params, BOILERPLATE_MIN_ARTICLES, BOILERPLATE_WINDOW,
+    self, band_keys, choose_story, matching_stories, Candidate, Clustered,
+    Features, Member, Params, ReadText, BOILERPLATE_MIN_ARTICLES, BOILERPLATE_WINDOW,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -21,22 +21,53 @@ pub const BUCKET_SCAN_LIMIT: usize = 64;
 pub const MAX_CANDIDATES: usize = 32;
 
 /// The lines that the source prints in several of its recent articles (headers, footers,
-/// "Lire aussi", author bios). Once per source batch, after its articles are stored.
+/// "Lire aussi", author bios).
 pub(super) fn source_boilerplate(
     conn: &Connection,
     source: &str,
 ) -> rusqlite::Result<HashSet<u64>> {
-    let mut statement = conn
-        .prepare_cached("SELECT text FROM articles WHERE source = ?1 ORDER BY id DESC LIMIT ?2")?;
-    let texts = statement
-        .query_map(params![source, BOILERPLATE_WINDOW as i64], |r| {
-            r.get::<_, String>(0)
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(recurring_lines(
-        texts.iter().map(String::as_str),
-        BOILERPLATE_MIN_ARTICLES,
-    ))
+    batch_boilerplate(conn, source, [], &HashSet::new())
+}
+
+/// The boilerplate of a source's batch: the lines that recur among the `batch` texts just
+/// stored (already read, their ids `batch_ids`) and the source's most recent other articles,
+/// [`BOILERPLATE_WINDOW`] articles in all. Stored articles are read by their kept line hashes;
+/// only those fingerprinted before the hashes were kept have their text read again.
+pub(super) fn batch_boilerplate<'a>(
+    conn: &Connection,
+    source: &str,
+    batch: impl IntoIterator<Item = &'a ReadText>,
+    batch_ids: &HashSet<i64>,
+) -> rusqlite::Result<HashSet<u64>> {
+    let mut texts: Vec<Vec<u64>> = batch
+        .into_iter()
+        .take(BOILERPLATE_WINDOW)
+        .map(ReadText::line_hashes)
+        .collect();
+    let room = BOILERPLATE_WINDOW - texts.len();
+    if room > 0 {
+        let mut recent = conn.prepare_cached(
+            "SELECT a.id, f.lines FROM articles a LEFT JOIN story_features f ON f.article_id = a.id
+             WHERE a.source = ?1 ORDER BY a.id DESC LIMIT ?2",
+        )?;
+        let rows = recent
+            .query_map(params![source, (room + batch_ids.len()) as i64], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut text = conn.prepare_cached("SELECT text FROM articles WHERE id = ?1")?;
+        for (id, lines) in rows.into_iter().filter(|(id, _)| !batch_ids.contains(id)) {
+            if texts.len() == BOILERPLATE_WINDOW {
+                break;
+            }
+            let kept = lines.as_deref().and_then(cluster::lines_from_blob);
+            texts.push(match kept {
+                Some(lines) => lines,
+                None => cluster::line_hashes(&text.query_row([id], |r| r.get::<_, String>(0))?),
+            });
+        }
+    }
+    Ok(cluster::recurring(texts, BOILERPLATE_MIN_ARTICLES))
 }
 
 /// Cluster one stored article, new or updated in place: fingerprint it (its source's
@@ -49,25 +80,40 @@ pub(super) fn cluster_article(
     boilerplate: &HashSet<u64>,
     params: &Params,
 ) -> rusqlite::Result<Clustered> {
-    let (title, text, date, previous) = conn.query_row(
-        "SELECT title, text, coalesce(published, fetched_at), story FROM articles WHERE id = ?1",
+    let (title, text) = conn.query_row(
+        "SELECT title, text FROM articles WHERE id = ?1",
         [id],
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<i64>>(3)?,
-            ))
-        },
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
     )?;
+    cluster_read(conn, id, &title, &ReadText::new(&text), boilerplate, params)
+}
+
+/// [`cluster_article`] of an article whose stored `title` and text (`read`) the caller has.
+pub(super) fn cluster_read(
+    conn: &Connection,
+    id: i64,
+    title: &str,
+    read: &ReadText,
+    boilerplate: &HashSet<u64>,
+    params: &Params,
+) -> rusqlite::Result<Clustered> {
+    let (date, previous) = conn
+        .prepare_cached(
+            "SELECT coalesce(published, fetched_at), story FROM articles WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+            ))
+        })?;
     let date = date
         .and_then(|d| DateTime::parse_from_rfc3339(&d).ok())
         .map(|d| d.with_timezone(&Utc));
-    let features = Features::new(&title, &text, date, |line| boilerplate.contains(&line));
+    let features = Features::of_read(title, read, date, |line| boilerplate.contains(&line));
     let keys = band_keys(&features);
     let candidates = candidates(conn, &keys, id)?;
-    index_article(conn, id, &features, &keys)?;
+    index_article(conn, id, &features, &keys, &read.line_hashes())?;
     let clustered = match choose_story(&features, &candidates, params, previous) {
         Some(joined) => joined,
         None => Clustered {
@@ -137,12 +183,14 @@ pub(super) fn candidates(
     Ok(found)
 }
 
-/// Store an article's fingerprint and band keys, replacing those of a previous version.
+/// Store an article's fingerprint, band keys and line hashes, replacing those of a previous
+/// version.
 pub(super) fn index_article(
     conn: &Connection,
     id: i64,
     features: &Features,
     keys: &[i64],
+    lines: &[u64],
 ) -> rusqlite::Result<()> {
     if let Some(old) = stored_features(conn, id)? {
         let mut delete =
@@ -152,16 +200,18 @@ pub(super) fn index_article(
         }
     }
     conn.prepare_cached(
-        "INSERT INTO story_features (article_id, signature, title, clean_len, date)
-         VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (article_id) DO UPDATE SET signature = ?2, title = ?3, clean_len = ?4, date = ?5",
+        "INSERT INTO story_features (article_id, signature, title, clean_len, date, lines)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (article_id) DO UPDATE SET signature = ?2, title = ?3, clean_len = ?4, date = ?5,
+             lines = ?6",
     )?
     .execute(params![
         id,
         features.signature_blob(),
         features.title,
         features.clean_len,
-        features.date
+        features.date,
+        cluster::lines_blob(lines),
     ])?;
     let mut insert = conn.prepare_cached(
         "INSERT OR IGNORE INTO story_bands (band_key, article_id) VALUES (?1, ?2)",

@@ -7,7 +7,7 @@ use crate::fetch::Validators;
 use crate::model::{ArticleDraft, Prepared, Source};
 use crate::tag::Tag;
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 /// What one source's batch did to the database.
@@ -109,7 +109,8 @@ impl Store {
         Ok(found.unwrap_or_default())
     }
 
-    /// Store a source's items in one transaction, with its validators and its health.
+    /// Store a source's items in one transaction (or one savepoint of the open group, see
+    /// [`Store::begin_group`]), with its validators and its health.
     /// `fallback_url` stands for the link of items that have none.
     pub fn save_articles(
         &mut self,
@@ -120,35 +121,63 @@ impl Store {
         stories: &StoryParams,
         now: DateTime<Utc>,
     ) -> anyhow::Result<WriteCounts> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let now_text = format_time(now);
         let mut counts = WriteCounts::default();
-        let mut touched = Vec::new();
+        let mut touched: Vec<(i64, &Prepared)> = Vec::new();
+        // New articles of this batch, and those of the open group, are not in the full-text
+        // index yet; one of them updated in place is indexed first, so that the update trigger
+        // finds in the index what it takes out.
+        let mut new: Vec<i64> = Vec::new();
+        let group: &[i64] = self.group.as_ref().map_or(&[], |g| &g.unindexed);
+        let mut indexed_early = Vec::new();
         for article in articles {
-            match upsert(&tx, &source.name, &article.draft, fallback_url, &now_text)? {
+            let unindexed = |id: i64| new.contains(&id) || group.contains(&id);
+            match upsert(&tx, &source.name, &article.draft, fallback_url, &now_text, unindexed)? {
                 Upsert::New(id) => {
                     counts.new += 1;
                     replace_tags(&tx, id, &article.tags)?;
-                    touched.push(id);
+                    touched.push((id, article));
+                    new.push(id);
                 }
-                Upsert::Updated(id) => {
+                Upsert::Updated { id, indexed_now } => {
                     counts.updated += 1;
                     replace_tags(&tx, id, &article.tags)?;
-                    touched.push(id);
+                    // The same article twice in a feed: its last version counts.
+                    touched.retain(|(t, _)| *t != id);
+                    touched.push((id, article));
+                    if indexed_now {
+                        new.retain(|n| *n != id);
+                        indexed_early.push(id);
+                    }
                 }
                 Upsert::Unchanged => counts.unchanged += 1,
             }
         }
-        // Stories last: the source's boilerplate is learnt from its stored texts, this batch's too.
+        // Stories next: the source's boilerplate is learnt from its recent texts, this batch's too.
         if !touched.is_empty() {
-            let boilerplate = super::cluster::source_boilerplate(&tx, &source.name)?;
-            for id in touched {
-                super::cluster::cluster_article(&tx, id, &boilerplate, stories)?;
+            let ids = touched.iter().map(|(id, _)| *id).collect();
+            let read = touched.iter().map(|(_, a)| &a.read);
+            let boilerplate = super::cluster::batch_boilerplate(&tx, &source.name, read, &ids)?;
+            for (id, article) in &touched {
+                let title = &article.draft.title;
+                super::cluster::cluster_read(&tx, *id, title, &article.read, &boilerplate, stories)?;
             }
+        }
+        // New articles enter the full-text index after every other write, in one go (the
+        // group's at its end): FTS5 writes what it holds at every statement savepoint, so
+        // indexing each article as it is inserted would write one index segment per article.
+        // (An article updated in place is re-indexed by a trigger.)
+        if self.group.is_none() {
+            super::index_text(&tx, &new)?;
         }
         save_validators(&tx, source.url.as_str(), validators)?;
         record_success(&tx, source, &now_text)?;
         tx.commit()?;
+        if let Some(group) = &mut self.group {
+            group.unindexed.retain(|id| !indexed_early.contains(id));
+            group.unindexed.extend(new);
+        }
         Ok(counts)
     }
 
@@ -158,7 +187,7 @@ impl Store {
         source: &Source,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         record_success(&tx, source, &format_time(now))?;
         tx.commit()?;
         Ok(())
@@ -201,18 +230,23 @@ impl Store {
 
 enum Upsert {
     New(i64),
-    Updated(i64),
+    /// `indexed_now`: it was not in the full-text index yet and was put there before the update.
+    Updated {
+        id: i64,
+        indexed_now: bool,
+    },
     Unchanged,
 }
 
 /// Identity, in order: the same GUID within the source, then the same canonical URL anywhere.
 /// The unique indexes stay the final judges (`ON CONFLICT DO NOTHING`).
 fn upsert(
-    tx: &Transaction,
+    tx: &Connection,
     source: &str,
     draft: &ArticleDraft,
     fallback_url: &str,
     now: &str,
+    unindexed: impl Fn(i64) -> bool,
 ) -> rusqlite::Result<Upsert> {
     let by_guid = match &draft.guid {
         Some(guid) => tx
@@ -248,6 +282,10 @@ fn upsert(
         Some((_, owner, _)) if owner != source => Ok(Upsert::Unchanged),
         Some((_, _, old_hash)) if old_hash == hash => Ok(Upsert::Unchanged),
         Some((id, _, _)) => {
+            let indexed_now = unindexed(id);
+            if indexed_now {
+                super::index_text(tx, &[id])?;
+            }
             tx.execute(
                 "UPDATE articles SET title = ?2, author = ?3, published = ?4, summary = ?5, text = ?6,
                      content_hash = ?7, updated_at = ?8, published_approximate = ?9 WHERE id = ?1",
@@ -270,7 +308,7 @@ fn upsert(
                     params![id, url],
                 )?;
             }
-            Ok(Upsert::Updated(id))
+            Ok(Upsert::Updated { id, indexed_now })
         }
         None => {
             let inserted = tx.execute(
@@ -302,7 +340,7 @@ fn upsert(
 }
 
 /// An article's tags become exactly `tags`, each with its reasons as JSON.
-fn replace_tags(tx: &Transaction, id: i64, tags: &[Tag]) -> rusqlite::Result<()> {
+fn replace_tags(tx: &Connection, id: i64, tags: &[Tag]) -> rusqlite::Result<()> {
     tx.execute("DELETE FROM article_tags WHERE article_id = ?1", [id])?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO article_tags (article_id, topic, reasons) VALUES (?1, ?2, ?3)",
@@ -357,7 +395,7 @@ impl Store {
     }
 }
 
-fn save_validators(tx: &Transaction, url: &str, validators: &Validators) -> rusqlite::Result<()> {
+fn save_validators(tx: &Connection, url: &str, validators: &Validators) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO http_cache (url, etag, last_modified) VALUES (?1, ?2, ?3)
          ON CONFLICT (url) DO UPDATE SET etag = ?2, last_modified = ?3",
@@ -366,7 +404,7 @@ fn save_validators(tx: &Transaction, url: &str, validators: &Validators) -> rusq
     Ok(())
 }
 
-fn record_success(tx: &Transaction, source: &Source, now: &str) -> rusqlite::Result<()> {
+fn record_success(tx: &Connection, source: &Source, now: &str) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO sources (name, kind, url, last_attempt, last_success, consecutive_failures)
          VALUES (?1, ?2, ?3, ?4, ?4, 0)
