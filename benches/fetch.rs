@@ -183,7 +183,9 @@ fn items(feeds: usize, per_feed: usize) -> (Vec<Vec<Item>>, usize) {
                 continue;
             }
             list.push(Item {
-                title: sentence(&mut rng, &vocabulary).trim_end_matches('.').to_string(),
+                title: sentence(&mut rng, &vocabulary)
+                    .trim_end_matches('.')
+                    .to_string(),
                 link: format!("https://site{}.example/{n}/articles/{i}", n % 50),
                 body: body(&mut rng, &vocabulary),
                 minute,

@@ -149,10 +149,11 @@ async fn fetch_all(
     let in_flight = context.config.settings.concurrency * IN_FLIGHT_PER_SLOT;
     let stop = stop_signal();
     tokio::pin!(stop);
-    // Sources are written in groups, each committed once: after GROUP_ARTICLES new articles or
-    // GROUP_TIME, and at the end (on a signal too: what is complete is kept).
+    // Sources are written in groups, each committed once: at GROUP_ARTICLES new articles, at
+    // GROUP_TIME after its first write (even while every other source waits on the network),
+    // and at the end (on a signal too: what is complete is kept).
     store.begin_group()?;
-    let mut group_started = Instant::now();
+    let mut group_due: Option<tokio::time::Instant> = None;
     loop {
         while tasks.len() < in_flight {
             let Some((index, job)) = queue.pop_front() else {
@@ -173,6 +174,12 @@ async fn fetch_all(
                 // hears "none", and the store's unique indexes still keep out duplicates.
                 let known = store.known_urls(&urls).unwrap_or_default();
                 let _ = reply.send(known);
+                continue;
+            }
+            () = sleep_until(group_due), if group_due.is_some() => {
+                store.end_group()?;
+                store.begin_group()?;
+                group_due = None;
                 continue;
             }
             joined = tasks.join_next() => joined,
@@ -198,10 +205,12 @@ async fn fetch_all(
         );
         note_move(context, reporter, store, source, moved.as_ref());
         reporter.advance(totals.counts.new, totals.failed);
-        if store.group_articles() >= GROUP_ARTICLES || group_started.elapsed() >= GROUP_TIME {
+        if store.group_articles() >= GROUP_ARTICLES {
             store.end_group()?;
             store.begin_group()?;
-            group_started = Instant::now();
+            group_due = None;
+        } else if group_due.is_none() {
+            group_due = Some(tokio::time::Instant::now() + GROUP_TIME);
         }
     }
     store.end_group()?;
@@ -213,6 +222,14 @@ async fn fetch_all(
 const GROUP_ARTICLES: usize = 2000;
 /// ...and how long a group stays open at most: readers see new articles this late at most.
 const GROUP_TIME: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Waits until `due` (never without one).
+async fn sleep_until(due: Option<tokio::time::Instant>) {
+    match due {
+        Some(due) => tokio::time::sleep_until(due).await,
+        None => std::future::pending().await,
+    }
+}
 
 /// Sources under way (fetching, parsing, or waiting to be written) per request slot.
 const IN_FLIGHT_PER_SLOT: usize = 2;

@@ -7,8 +7,8 @@
 
 use super::Store;
 use crate::cluster::{
-    self, band_keys, choose_story, matching_stories, Candidate, Clustered,
-    Features, Member, Params, ReadText, BOILERPLATE_MIN_ARTICLES, BOILERPLATE_WINDOW,
+    self, band_keys, choose_story, matching_stories, Candidate, Clustered, Features, Member,
+    Params, ReadText, BOILERPLATE_MIN_ARTICLES, BOILERPLATE_WINDOW,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -102,10 +102,7 @@ pub(super) fn cluster_read(
             "SELECT coalesce(published, fetched_at), story FROM articles WHERE id = ?1",
         )?
         .query_row([id], |r| {
-            Ok((
-                r.get::<_, Option<String>>(0)?,
-                r.get::<_, Option<i64>>(1)?,
-            ))
+            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<i64>>(1)?))
         })?;
     let date = date
         .and_then(|d| DateTime::parse_from_rfc3339(&d).ok())
@@ -404,6 +401,8 @@ mod tests {
             .conn
             .execute("UPDATE articles SET story = id WHERE id = ?1", [id])
             .unwrap();
+        // As the write path does: a stored article is in the full-text index.
+        super::super::index_text(&store.conn, &[id]).unwrap();
         id
     }
 

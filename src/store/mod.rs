@@ -8,7 +8,7 @@ mod write;
 
 pub use digest::{DigestRecord, NewDigest};
 pub use read::{Activity, ArticleRow, Filter, SearchError, SourceHealth};
-pub use write::{Failure, RetagCounts, Schedule, WriteCounts};
+pub use write::{format_time, Failure, RetagCounts, Schedule, WriteCounts};
 
 use anyhow::{bail, Context};
 use rusqlite::Connection;
@@ -53,13 +53,17 @@ struct Group {
     unindexed: Vec<i64>,
 }
 
-/// Put articles in the full-text index (their rows are stored).
+/// Put articles in the full-text index (their rows are stored). One row per statement, with
+/// `VALUES`: a statement that may write several rows opens a statement savepoint, at which FTS5
+/// writes out what it holds (one index segment per article, then merging them all).
 fn index_text(conn: &Connection, ids: &[i64]) -> rusqlite::Result<()> {
-    let mut index = conn.prepare_cached(
-        "INSERT INTO articles_fts (rowid, title, text) SELECT id, title, text FROM articles WHERE id = ?1",
-    )?;
-    for id in ids {
-        index.execute([id])?;
+    let mut read = conn.prepare_cached("SELECT title, text FROM articles WHERE id = ?1")?;
+    let mut index =
+        conn.prepare_cached("INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?;
+    for &id in ids {
+        let (title, text): (String, String) =
+            read.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        index.execute(rusqlite::params![id, title, text])?;
     }
     Ok(())
 }

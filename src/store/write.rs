@@ -133,7 +133,14 @@ impl Store {
         let mut indexed_early = Vec::new();
         for article in articles {
             let unindexed = |id: i64| new.contains(&id) || group.contains(&id);
-            match upsert(&tx, &source.name, &article.draft, fallback_url, &now_text, unindexed)? {
+            match upsert(
+                &tx,
+                &source.name,
+                &article.draft,
+                fallback_url,
+                &now_text,
+                unindexed,
+            )? {
                 Upsert::New(id) => {
                     counts.new += 1;
                     replace_tags(&tx, id, &article.tags)?;
@@ -161,7 +168,14 @@ impl Store {
             let boilerplate = super::cluster::batch_boilerplate(&tx, &source.name, read, &ids)?;
             for (id, article) in &touched {
                 let title = &article.draft.title;
-                super::cluster::cluster_read(&tx, *id, title, &article.read, &boilerplate, stories)?;
+                super::cluster::cluster_read(
+                    &tx,
+                    *id,
+                    title,
+                    &article.read,
+                    &boilerplate,
+                    stories,
+                )?;
             }
         }
         // New articles enter the full-text index after every other write, in one go (the
@@ -414,4 +428,189 @@ fn record_success(tx: &Connection, source: &Source, now: &str) -> rusqlite::Resu
         params![source.name, source.kind.as_str(), source.url.as_str(), now],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SourceKind;
+
+    fn source(name: &str) -> Source {
+        Source {
+            name: name.into(),
+            url: url::Url::parse(&format!("https://{name}.example/feed")).unwrap(),
+            kind: SourceKind::Feed,
+            tags: Vec::new(),
+            full_content: false,
+            enabled: true,
+            selectors: None,
+            max_pages: 1,
+            delay: None,
+        }
+    }
+
+    fn item(guid: &str, url: &str, title: &str, text: &str) -> Prepared {
+        Prepared::new(
+            ArticleDraft {
+                guid: Some(guid.into()),
+                url: Some(url.into()),
+                title: title.into(),
+                author: None,
+                published: None,
+                published_approximate: false,
+                summary: String::new(),
+                text: text.into(),
+            },
+            Vec::new(),
+        )
+    }
+
+    fn save(store: &mut Store, name: &str, items: &[Prepared]) -> WriteCounts {
+        let now = DateTime::parse_from_rfc3339("2026-11-23T08:00:00Z")
+            .unwrap()
+            .to_utc();
+        store
+            .save_articles(
+                &source(name),
+                &Validators::default(),
+                "https://example.org/",
+                items,
+                &StoryParams::default(),
+                now,
+            )
+            .unwrap()
+    }
+
+    /// The ids whose full text matches `query`, after FTS5 checked its index against the table.
+    fn matching(store: &Store, query: &str) -> Vec<i64> {
+        store
+            .conn
+            .execute(
+                "INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')",
+                [],
+            )
+            .expect("the full-text index agrees with the articles");
+        let mut found = store
+            .conn
+            .prepare("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rowid")
+            .unwrap();
+        found
+            .query_map([query], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    /// A feed that carries the same link twice with other words (a correction republished):
+    /// the article is updated in place in the batch that inserted it, before it is indexed.
+    #[test]
+    fn an_article_updated_in_its_own_batch_is_indexed_once_with_its_last_words() {
+        let mut store = Store::open_in_memory().unwrap();
+        let counts = save(
+            &mut store,
+            "trade",
+            &[
+                item("a1", "https://trade.example/1", "Brouillon", "premier jet"),
+                item(
+                    "a2",
+                    "https://trade.example/1",
+                    "Corrigé",
+                    "version corrigée",
+                ),
+                item("b", "https://trade.example/2", "Autre", "autre sujet"),
+            ],
+        );
+        assert_eq!((counts.new, counts.updated), (2, 1));
+        assert_eq!(matching(&store, "corrigee").len(), 1);
+        assert!(matching(&store, "jet").is_empty());
+    }
+
+    /// In a group, new articles are indexed at its end; one updated before that (here by a
+    /// second batch of the same source) is indexed first, so the update trigger finds it.
+    #[test]
+    fn a_group_indexes_its_articles_at_its_end_and_updates_stay_consistent() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.begin_group().unwrap();
+        save(
+            &mut store,
+            "trade",
+            &[item(
+                "a",
+                "https://trade.example/1",
+                "Un",
+                "souveraineté numérique",
+            )],
+        );
+        save(
+            &mut store,
+            "other",
+            &[item(
+                "b",
+                "https://other.example/1",
+                "Deux",
+                "logiciel libre",
+            )],
+        );
+        assert_eq!(store.group_articles(), 2);
+        let counts = save(
+            &mut store,
+            "trade",
+            &[item(
+                "a",
+                "https://trade.example/1",
+                "Un",
+                "cloud de confiance",
+            )],
+        );
+        assert_eq!(counts.updated, 1);
+        assert_eq!(
+            store.group_articles(),
+            1,
+            "the updated article is indexed already"
+        );
+        store.end_group().unwrap();
+        assert_eq!(store.group_articles(), 0);
+        assert_eq!(matching(&store, "confiance").len(), 1);
+        assert_eq!(matching(&store, "libre").len(), 1);
+        assert!(matching(&store, "souverainete").is_empty());
+        // Without a group, each batch indexes its own articles.
+        save(
+            &mut store,
+            "third",
+            &[item(
+                "c",
+                "https://third.example/1",
+                "Trois",
+                "messagerie chiffrée",
+            )],
+        );
+        assert_eq!(matching(&store, "messagerie").len(), 1);
+    }
+
+    /// A group that ends without a commit (the process died) leaves nothing behind.
+    #[test]
+    fn a_group_is_one_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.db");
+        let mut store = Store::open(&path).unwrap();
+        save(
+            &mut store,
+            "trade",
+            &[item("a", "https://trade.example/1", "Un", "premier")],
+        );
+        store.begin_group().unwrap();
+        save(
+            &mut store,
+            "other",
+            &[item("b", "https://other.example/1", "Deux", "second")],
+        );
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        let count: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 1);
+        assert_eq!(matching(&store, "premier").len(), 1);
+    }
 }
