@@ -34,6 +34,8 @@ pub struct Collector {
     pub page_concurrency: usize,
     /// Items read from one feed at most (`[settings] max_items`).
     pub max_items: usize,
+    /// CPU-bound work (parsing, extraction, tagging) running at once: one task a core.
+    pub cpu: tokio::sync::Semaphore,
 }
 
 /// A question to the writer: which of these canonical URLs are stored already?
@@ -115,6 +117,16 @@ impl Collected {
 }
 
 impl Collector {
+    /// Run CPU-bound `work` off the async workers, at most one task a core at once: more
+    /// threads would not parse faster, and each would keep memory of its own.
+    async fn compute<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, tokio::task::JoinError> {
+        let _permit = self.cpu.acquire().await;
+        tokio::task::spawn_blocking(work).await
+    }
+
     pub async fn collect(self: Arc<Self>, job: Job) -> Collected {
         match job.source.kind {
             SourceKind::Feed => self.feed(job).await,
@@ -148,15 +160,16 @@ impl Collector {
             Err(e) => return Collected::from_fetch_error(e, "feed"),
         };
         let validators = body.validators.clone();
-        let parsed = tokio::task::spawn_blocking(move || {
-            let feed = parse_feed(&body.bytes, body.content_type.as_deref(), &body.final_url)?;
-            let fallback = feed
-                .site_url
-                .clone()
-                .unwrap_or_else(|| body.final_url.to_string());
-            Ok::<_, crate::parse::feed::ParseError>((feed.items, fallback))
-        })
-        .await;
+        let parsed = self
+            .compute(move || {
+                let feed = parse_feed(&body.bytes, body.content_type.as_deref(), &body.final_url)?;
+                let fallback = feed
+                    .site_url
+                    .clone()
+                    .unwrap_or_else(|| body.final_url.to_string());
+                Ok::<_, crate::parse::feed::ParseError>((feed.items, fallback))
+            })
+            .await;
         let (mut drafts, fallback_url) = match parsed {
             Ok(Ok(parsed)) => parsed,
             Ok(Err(e)) => return Collected::failed(e.to_string()),
@@ -367,13 +380,14 @@ impl Collector {
         selectors: Arc<ListingSelectors>,
     ) -> Result<Listing, String> {
         let tz = self.timezone;
-        let parsed = tokio::task::spawn_blocking(move || {
-            let text = crate::charset::decode_page(&body.bytes, body.content_type.as_deref());
-            parse_listing(&text, &body.final_url, &selectors, |date| {
-                crate::parse::html::listing_date(date, tz)
+        let parsed = self
+            .compute(move || {
+                let text = crate::charset::decode_page(&body.bytes, body.content_type.as_deref());
+                parse_listing(&text, &body.final_url, &selectors, |date| {
+                    crate::parse::html::listing_date(date, tz)
+                })
             })
-        })
-        .await;
+            .await;
         match parsed {
             Ok(result) => result.map_err(|e| e.to_string()),
             Err(e) => Err(format!("the listing parser stopped unexpectedly: {e}")),
@@ -428,7 +442,7 @@ impl Collector {
             Err(e) => return Err(format!("{url}: {e}")),
         };
         let tz = self.timezone;
-        tokio::task::spawn_blocking(move || {
+        self.compute(move || {
             let text = crate::charset::decode_page(&body.bytes, body.content_type.as_deref());
             extract::article(&text, &body.final_url, &selectors, tz)
         })
@@ -445,7 +459,7 @@ impl Collector {
         let source_tags = source.tags.clone();
         let this = self.clone();
         let now = Utc::now();
-        tokio::task::spawn_blocking(move || {
+        self.compute(move || {
             drafts
                 .into_iter()
                 .map(|mut draft| {

@@ -232,7 +232,7 @@ async fn sleep_until(due: Option<tokio::time::Instant>) {
 }
 
 /// Sources under way (fetching, parsing, or waiting to be written) per request slot.
-const IN_FLIGHT_PER_SLOT: usize = 2;
+const IN_FLIGHT_PER_SLOT: usize = 1;
 
 /// What every source's collection shares in this run.
 /// With `trace`, every HTTP exchange is reported (`-vv`).
@@ -254,6 +254,9 @@ pub(super) fn collector(
         delay: settings.delay,
         page_concurrency: settings.per_host,
         max_items: settings.max_items,
+        cpu: tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+        ),
     })
 }
 

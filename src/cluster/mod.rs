@@ -169,10 +169,10 @@ impl Features {
         let mut text_hash = SEED_TEXT;
         let mut content = Vec::new();
         for line in &clean {
-            for word in &line.words {
-                text_hash = mix(text_hash ^ word.hash);
-                if !word.stop {
-                    content.push(word.hash);
+            for (&word, &stop) in line.words.iter().zip(&line.stops) {
+                text_hash = mix(text_hash ^ word);
+                if !stop {
+                    content.push(word);
                 }
             }
         }
@@ -589,37 +589,31 @@ pub fn lines_from_blob(blob: &[u8]) -> Option<Vec<u64>> {
     )
 }
 
-/// One line of text, folded and cut into words.
+/// One line of text, folded and cut into words. Kept for every article waiting to be written,
+/// so compact: a word is its hash, and whether it is a stop word.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Line {
     hash: u64,
     chars: usize,
-    words: Vec<Word>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Word {
-    hash: u64,
-    stop: bool,
+    words: Vec<u64>,
+    stops: Vec<bool>,
 }
 
 impl Line {
     fn read(raw: &str) -> Option<Line> {
         let folded = crate::normalize::fold(raw);
-        let words: Vec<Word> = words(&folded)
-            .map(|w| Word {
-                hash: hash_word(w),
-                stop: is_stop_word(w),
-            })
-            .collect();
+        let (words, stops): (Vec<u64>, Vec<bool>) = words(&folded)
+            .map(|w| (hash_word(w), is_stop_word(w)))
+            .unzip();
         if words.is_empty() {
             return None;
         }
-        let hash = words.iter().fold(SEED_LINE, |h, w| mix(h ^ w.hash));
+        let hash = words.iter().fold(SEED_LINE, |h, &w| mix(h ^ w));
         Some(Line {
             hash,
             chars: raw.trim().chars().count(),
             words,
+            stops,
         })
     }
 }

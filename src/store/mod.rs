@@ -31,7 +31,7 @@ const STORIES_SCHEMA: usize = 2;
 const BACKLOG_BATCH: usize = 1000;
 
 /// The page cache, in KiB as SQLite counts it when negative.
-const CACHE_KIB: i64 = -32 * 1024;
+const CACHE_KIB: i64 = -8 * 1024;
 
 /// Pages (of 4 KiB) the WAL grows by between automatic checkpoints.
 const WAL_CHECKPOINT_PAGES: i64 = 8192;
