@@ -11,6 +11,7 @@
 //! cargo bench --bench archive -- --articles 200000 --runs 3
 //! ```
 //! Prints the median wall time of each, the database size per article and the build time.
+//! `VEILLE_ARCHIVE_DB=/path/archive.db` keeps the large archive for the next run.
 
 #[allow(dead_code)]
 #[path = "common/text.rs"]
@@ -168,9 +169,14 @@ fn main() -> anyhow::Result<()> {
     );
     std::fs::remove_file(&small)?;
 
-    let big = dir.path().join("archive.db");
+    // VEILLE_ARCHIVE_DB keeps the big archive there (it takes minutes to build) and uses it
+    // again on the next run if it exists.
+    let big = std::env::var_os("VEILLE_ARCHIVE_DB")
+        .map_or_else(|| dir.path().join("archive.db"), std::path::PathBuf::from);
     let started = Instant::now();
-    build(&big, articles, stories, &vocabulary)?;
+    if !big.exists() {
+        build(&big, articles, stories, &vocabulary)?;
+    }
     let size = std::fs::metadata(&big)?.len();
     println!(
         "archive: {articles} articles built in {:.0} s, database {:.0} MB ({:.1} KB per article)",

@@ -68,6 +68,11 @@ impl Vocabulary {
         &self.words[i.min(self.words.len() - 1)]
     }
 
+    /// The word of this rank (1 is the most frequent).
+    pub fn at(&self, rank: usize) -> &str {
+        &self.words[rank.clamp(1, self.words.len()) - 1]
+    }
+
     pub fn sentence(&self, rng: &mut Rng, words: usize) -> String {
         (0..words)
             .map(|_| self.word(rng))

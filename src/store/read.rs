@@ -127,6 +127,14 @@ impl Store {
         } else {
             format!("WHERE {}", conditions.join(" AND "))
         };
+        if let (Some(limit), false) = (filter.limit, filter.all) {
+            return self
+                .first_stories(&from, &filter_sql, score, &values, limit)
+                .map_err(|e| match bad_query(&e) {
+                    Some(message) => SearchError::BadQuery(message),
+                    None => SearchError::Database(e),
+                });
+        }
         let keep = if filter.all { "" } else { "WHERE n = 1" };
         let limit = filter.limit.map_or(String::new(), |n| format!("LIMIT {n}"));
         let sql = format!(
@@ -156,6 +164,83 @@ impl Store {
         })?;
         for row in &mut rows {
             self.complete(row)?;
+        }
+        Ok(rows)
+    }
+
+    /// The first `limit` rows of a search with one row per story, read as a stream in result
+    /// order, so that a limited search on a large archive stops early instead of ranking
+    /// every story: the same rows as the full query's (each story's representative when it
+    /// matches, else its best match), in the same order.
+    fn first_stories(
+        &self,
+        from: &str,
+        filter_sql: &str,
+        score: &str,
+        values: &[Value],
+        limit: usize,
+    ) -> rusqlite::Result<Vec<ArticleRow>> {
+        // Without a query the order is the date index's: nothing is sorted.
+        let order = if score == "0.0" {
+            "day DESC, a.id DESC"
+        } else {
+            "score, day DESC, a.id DESC"
+        };
+        let mut stream = self.conn.prepare(&format!(
+            "SELECT a.id, coalesce(a.story, a.id), {score} AS score,
+                    coalesce(a.published, a.fetched_at) AS day
+             FROM {from} {filter_sql} ORDER BY {order}"
+        ))?;
+        let and = if filter_sql.is_empty() {
+            "WHERE"
+        } else {
+            "AND"
+        };
+        let mut representative = self.conn.prepare(&format!(
+            "SELECT a.id, coalesce(a.story, a.id), {score}, coalesce(a.published, a.fetched_at)
+             FROM {from} {filter_sql} {and} a.id = (SELECT representative FROM stories WHERE id = ?)"
+        ))?;
+        let hit = |r: &Row| -> rusqlite::Result<Hit> {
+            Ok(Hit {
+                id: r.get(0)?,
+                story: r.get(1)?,
+                score: r.get(2)?,
+                day: r.get(3)?,
+            })
+        };
+        let mut seen = std::collections::HashSet::new();
+        // Stories picked whose row comes later in the order than the stream has reached.
+        let mut pending: Vec<Hit> = Vec::new();
+        let mut picked: Vec<i64> = Vec::new();
+        let mut rows = stream.query(params_from_iter(values.iter()))?;
+        while picked.len() < limit {
+            let Some(row) = rows.next()? else { break };
+            let h = hit(row)?;
+            // Every pick that sorts before this row is final.
+            while let Some(first) = pending.first().filter(|p| p.key() <= h.key()) {
+                picked.push(first.id);
+                pending.remove(0);
+            }
+            if !seen.insert(h.story) {
+                continue;
+            }
+            // A story's row is its representative when that matches too, else this best hit.
+            let mut with_story: Vec<Value> = values.to_vec();
+            with_story.push(Value::Integer(h.story));
+            let rep = representative
+                .query_row(params_from_iter(with_story.iter()), hit)
+                .optional()?;
+            let pick = rep.filter(|r| r.id != h.id).unwrap_or(h);
+            let at = pending.partition_point(|p| p.key() <= pick.key());
+            pending.insert(at, pick);
+        }
+        picked.extend(pending.iter().map(|p| p.id));
+        picked.truncate(limit);
+        let mut rows = Vec::with_capacity(picked.len());
+        for id in picked {
+            if let Some(row) = self.article(id)? {
+                rows.push(row);
+            }
         }
         Ok(rows)
     }
@@ -294,6 +379,43 @@ impl Store {
     }
 }
 
+/// A search hit, as [`Store::first_stories`] orders them.
+struct Hit {
+    id: i64,
+    story: i64,
+    score: f64,
+    day: String,
+}
+
+impl Hit {
+    /// The result order: best score (lowest bm25), then newest, then highest id.
+    fn key(
+        &self,
+    ) -> (
+        OrderedScore,
+        std::cmp::Reverse<&str>,
+        std::cmp::Reverse<i64>,
+    ) {
+        (
+            OrderedScore(self.score),
+            std::cmp::Reverse(self.day.as_str()),
+            std::cmp::Reverse(self.id),
+        )
+    }
+}
+
+/// A bm25 score, totally ordered.
+#[derive(PartialEq, PartialOrd)]
+struct OrderedScore(f64);
+
+impl Eq for OrderedScore {}
+
+impl Ord for OrderedScore {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
 fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
@@ -316,4 +438,76 @@ fn bad_query(error: &rusqlite::Error) -> Option<String> {
             .unwrap_or_default();
         format!("the search query is not valid{near}: use words, \"exact phrases\", prefix*, AND, OR, NOT and parentheses")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Articles in stories of one to three members, some representatives not matching the
+    /// query, dates with ties: what the streamed, limited search must agree with.
+    fn archive() -> Store {
+        let store = Store::open_in_memory().unwrap();
+        let words = ["souveraineté", "cloud", "libre", "numérique", "messagerie"];
+        for id in 1..=120i64 {
+            let story = if id % 3 == 0 { id - 1 } else { id };
+            let text = format!(
+                "{} {} article {id}",
+                words[id as usize % 5],
+                words[(id as usize * 7) % 5]
+            );
+            let day = format!("2026-11-{:02}T08:00:00Z", 1 + id % 20);
+            store
+                .conn
+                .execute(
+                    "INSERT INTO articles (id, source, url, title, published, fetched_at, summary, text, story, content_hash)
+                     VALUES (?1, ?2, 'https://example.org/' || ?1, ?3, ?4, ?4, '', ?5, ?6, '')",
+                    params![id, format!("s{}", id % 4), format!("Titre {id}"), day, text, story],
+                )
+                .unwrap();
+            super::super::index_text(&store.conn, &[id]).unwrap();
+        }
+        // Representatives: the founder, or (one story in two) the later member.
+        store
+            .conn
+            .execute_batch(
+                "INSERT INTO stories (id, representative)
+                 SELECT story, CASE WHEN story % 4 = 2 THEN max(id) ELSE min(id) END FROM articles GROUP BY story",
+            )
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn a_limited_search_is_the_head_of_the_full_one() {
+        let store = archive();
+        let ids = |filter: &Filter| -> Vec<i64> {
+            store.search(filter).unwrap().iter().map(|r| r.id).collect()
+        };
+        let queries = [
+            None,
+            Some("cloud"),
+            Some("souverainete OR libre"),
+            Some("messagerie"),
+        ];
+        for query in queries {
+            for sources in [vec![], vec!["s1".to_string()]] {
+                let full = Filter {
+                    query: query.map(str::to_string),
+                    sources: sources.clone(),
+                    ..Filter::default()
+                };
+                let everything = ids(&full);
+                assert!(!everything.is_empty(), "{query:?}");
+                for limit in [1, 5, 17, 200] {
+                    let limited = Filter {
+                        limit: Some(limit),
+                        ..full.clone()
+                    };
+                    let head: Vec<i64> = everything.iter().copied().take(limit).collect();
+                    assert_eq!(ids(&limited), head, "{query:?} {sources:?} --limit {limit}");
+                }
+            }
+        }
+    }
 }
