@@ -734,7 +734,7 @@ impl Checker {
                 }
             }
             for pattern in &t.patterns {
-                if let Err(e) = regex::Regex::new(pattern) {
+                if let Err(e) = regex_syntax::Parser::new().parse(pattern) {
                     let detail = e.to_string().lines().last().unwrap_or_default().to_string();
                     self.error(
                         &at("patterns"),
@@ -765,7 +765,7 @@ impl Checker {
             };
             // The tagging stage refuses what it cannot match (a keyword without a letter or digit).
             if ok {
-                if let Err(e) = crate::tag::Rules::compile(std::slice::from_ref(&topic)) {
+                if let Err(e) = crate::tag::Rules::check(&topic) {
                     self.error(&at("keywords"), e);
                     ok = false;
                 }

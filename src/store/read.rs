@@ -208,14 +208,33 @@ impl Store {
                 day: r.get(3)?,
             })
         };
+        // A query alone ranks in the full-text index only, without reading every hit's row:
+        // a hit's date (the tie-break) and story are read when the stream reaches it.
+        let query_only = score != "0.0" && values.len() == 1;
+        let mut ranked = self.conn.prepare(
+            "SELECT rowid, bm25(articles_fts, 4.0, 1.0) AS score FROM articles_fts
+             WHERE articles_fts MATCH ?1 ORDER BY score",
+        )?;
+        let mut row_of = self.conn.prepare_cached(
+            "SELECT coalesce(story, id), coalesce(published, fetched_at) FROM articles WHERE id = ?1",
+        )?;
+        let mut hits = if query_only {
+            Hits::Ranked {
+                rows: ranked.query(params_from_iter(values.iter()))?,
+                run: std::collections::VecDeque::new(),
+                ahead: None,
+            }
+        } else {
+            Hits::Joined(stream.query(params_from_iter(values.iter()))?)
+        };
         let mut seen = std::collections::HashSet::new();
         // Stories picked whose row comes later in the order than the stream has reached.
         let mut pending: Vec<Hit> = Vec::new();
         let mut picked: Vec<i64> = Vec::new();
-        let mut rows = stream.query(params_from_iter(values.iter()))?;
         while picked.len() < limit {
-            let Some(row) = rows.next()? else { break };
-            let h = hit(row)?;
+            let Some(h) = hits.next(&mut row_of, &hit)? else {
+                break;
+            };
             // Every pick that sorts before this row is final.
             while let Some(first) = pending.first().filter(|p| p.key() <= h.key()) {
                 picked.push(first.id);
@@ -376,6 +395,61 @@ impl Store {
                     last_new: r.get(1)?,
                 })
             })
+    }
+}
+
+/// The hits of a limited search, in result order.
+enum Hits<'s> {
+    /// From a query that reads each hit's row (filters beyond the query).
+    Joined(rusqlite::Rows<'s>),
+    /// From the full-text index alone, by score; hits of equal score are read from their rows
+    /// and put in date order as a run.
+    Ranked {
+        rows: rusqlite::Rows<'s>,
+        run: std::collections::VecDeque<Hit>,
+        ahead: Option<(i64, f64)>,
+    },
+}
+
+impl Hits<'_> {
+    fn next(
+        &mut self,
+        row_of: &mut rusqlite::CachedStatement,
+        hit: &impl Fn(&Row) -> rusqlite::Result<Hit>,
+    ) -> rusqlite::Result<Option<Hit>> {
+        let (rows, run, ahead) = match self {
+            Hits::Joined(rows) => return rows.next()?.map(hit).transpose(),
+            Hits::Ranked { rows, run, ahead } => (rows, run, ahead),
+        };
+        if let Some(next) = run.pop_front() {
+            return Ok(Some(next));
+        }
+        let read = |rows: &mut rusqlite::Rows| -> rusqlite::Result<Option<(i64, f64)>> {
+            rows.next()?.map(|r| Ok((r.get(0)?, r.get(1)?))).transpose()
+        };
+        let Some(first) = ahead.take().map_or_else(|| read(rows), |a| Ok(Some(a)))? else {
+            return Ok(None);
+        };
+        let mut same = vec![first];
+        while let Some(next) = read(rows)? {
+            if next.1 == first.1 {
+                same.push(next);
+            } else {
+                *ahead = Some(next);
+                break;
+            }
+        }
+        for (id, score) in same {
+            let (story, day) = row_of.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            run.push_back(Hit {
+                id,
+                story,
+                score,
+                day,
+            });
+        }
+        run.make_contiguous().sort_by(|a, b| a.key().cmp(&b.key()));
+        Ok(run.pop_front())
     }
 }
 

@@ -162,6 +162,28 @@ struct Found {
 }
 
 impl Rules {
+    /// What [`Rules::compile`] refuses in one topic (a term with no letter or digit, a pattern
+    /// that is not a regular expression), found without building any automaton: cheap enough
+    /// for every command that reads the configuration, where compiling took 25 ms.
+    pub fn check(topic: &Topic) -> Result<(), String> {
+        let name = &topic.name;
+        for keyword in topic.keywords.iter().chain(&topic.exclude) {
+            word_form(keyword).ok_or_else(|| {
+                format!("topic `{name}`: `{keyword}` has no letter or digit to match")
+            })?;
+        }
+        let parse = |p: &str| regex_syntax::Parser::new().parse(p).map(drop);
+        for pattern in &topic.patterns {
+            parse(&fold_pattern(pattern))
+                .or_else(|_| parse(&case_insensitive(&fold_non_ascii(pattern))))
+                .map_err(|e| {
+                    let detail = e.to_string().lines().last().unwrap_or_default().to_string();
+                    format!("topic `{name}`: pattern `{pattern}`: {detail}")
+                })?;
+        }
+        Ok(())
+    }
+
     /// Compile every topic: one automaton for all keywords and excludes of all topics, one
     /// regex set for all patterns. Fails on a term with no letter or digit to match, or on a
     /// pattern that does not compile, naming the topic and the term.

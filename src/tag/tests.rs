@@ -313,3 +313,30 @@ fn compile_names_the_bad_term() {
     let err = Rules::compile(&[topic("t", &[], &["("], &[])]).unwrap_err();
     assert!(err.contains("pattern `(`"), "{err}");
 }
+
+/// The configuration is checked with `check` (no automaton built): it refuses what `compile`
+/// refuses, with the same words, and accepts what it accepts.
+#[test]
+fn check_refuses_what_compile_refuses() {
+    let cases = [
+        topic("t", &["« … »"], &[], &[]),
+        topic("t", &[], &["("], &[]),
+        topic("t", &[], &["[Z-a]"], &[]),
+        topic("t", &[], &["\\p{Nope}"], &[]),
+        topic("t", &["cloud"], &[], &["—"]),
+        topic(
+            "t",
+            &["Souveraineté", "logiciel*"],
+            &["SecNum\\s?Cloud", "v\\d+\\.\\d+"],
+            &["sponsorisé"],
+        ),
+    ];
+    for case in cases {
+        let topics = std::slice::from_ref(&case);
+        assert_eq!(
+            Rules::check(&case),
+            Rules::compile(topics).map(drop),
+            "{case:?}"
+        );
+    }
+}
