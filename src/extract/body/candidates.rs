@@ -6,6 +6,14 @@ use crate::normalize::html_to_text;
 /// The Readability port stops scoring after this many elements, bounding its time on huge pages.
 const MAX_READABILITY_ELEMENTS: usize = 20_000;
 
+/// Parts of a page that are never its article, removed before the primary extractor reads it:
+/// - dialogs (cookie consent, newsletter and login pop-ups are dialogs, shown over the page);
+/// - a heading marked as the title of related posts, with what follows it in its container
+///   (the related posts themselves).
+const NEVER_BODY: &str = "[role=dialog], [role=alertdialog], [aria-modal=true], \
+    h2[class*=related i], h3[class*=related i], h4[class*=related i], \
+    h2[class*=related i] ~ *, h3[class*=related i] ~ *, h4[class*=related i] ~ *";
+
 /// What the primary extractor read: the body and the page title.
 pub struct Primary {
     pub text: String,
@@ -16,7 +24,8 @@ pub struct Primary {
 pub fn trafilatura_text(html: &str, url: Option<&url::Url>) -> Primary {
     let mut options = trafilatura::Options::default()
         .with_fallback(true)
-        .with_exclude_comments(true);
+        .with_exclude_comments(true)
+        .with_prune_selector(NEVER_BODY);
     if let Some(url) = url {
         options = options.with_url(url.clone());
     }

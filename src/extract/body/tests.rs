@@ -1,6 +1,7 @@
 //! Tests of main-text extraction: robustness on hostile input, and hand-written French pages
 //! modelled on real sites (SPIP, WordPress, LinuxFr) whose body must be kept without chrome.
 
+use super::candidates::trafilatura_text;
 use super::main_text;
 use std::time::{Duration, Instant};
 
@@ -259,5 +260,53 @@ fn a_page_of_many_unclosed_paragraphs_and_items_is_read() {
         text.contains("Paragraphe 799 du compte rendu"),
         "{}",
         &text[..text.len().min(300)]
+    );
+}
+
+/// A WordPress-like post page around `body`, with `after` between the post and the footer.
+fn post_page(body: &str, after: &str) -> String {
+    format!(
+        r#"<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+        <title>Mobilités douces : le plan de la métropole – Le Blog</title></head><body>
+        <header><nav><ul><li><a href="/">Accueil</a></li><li><a href="/ville/">Ville</a></li></ul></nav></header>
+        <main><article class="post"><div class="entry-content">{body}</div></article>{after}</main>
+        <footer><p>Fièrement propulsé par WordPress</p></footer></body></html>"#
+    )
+}
+
+#[test]
+fn a_dialog_is_dropped() {
+    // A cookie-settings pop-up that a plugin printed inside the post, long enough to pass for
+    // text; it is shown over the page when opened.
+    let dialog = r#"<div class="cli-popup" role="dialog"><div class="cli-popup-inner">
+        <h4>Vue d'ensemble de la confidentialité</h4>
+        <p>Ce site utilise des traceurs pour améliorer votre expérience pendant que vous naviguez sur
+        le site. Parmi eux, ceux qui sont classés comme nécessaires sont stockés dans votre navigateur
+        car ils sont essentiels au fonctionnement des fonctions de base du site.</p>
+        <p>Nous utilisons aussi des traceurs tiers qui nous aident à analyser et comprendre comment vous
+        utilisez ce site. Ils ne seront stockés dans votre navigateur qu'avec votre consentement.</p></div></div>"#;
+    let page = post_page(&format!("{}{dialog}", article_paragraphs()), "");
+    // The primary extractor never reads it (the arbitration alone would often trim it too).
+    let primary = trafilatura_text(&page, None).text;
+    assert_body_kept(&primary);
+    assert_absent(&primary, &["confidentialité", "traceurs"]);
+    let text = main_text(&page, None);
+    assert_body_kept(&text);
+    assert_absent(&text, &["confidentialité", "traceurs"]);
+}
+
+#[test]
+fn a_related_posts_heading_and_what_follows_it_are_dropped() {
+    let related = r#"<h3 class="relatedposts-title">Vous aimerez aussi…</h3>
+        <p>La piscine municipale ferme pour travaux pendant tout l'été, annonce la mairie, qui promet
+        une réouverture à la rentrée avec un bassin rénové et des horaires élargis.</p>
+        <p>Le marché couvert rouvre ses portes samedi après deux ans de chantier, avec trente
+        commerçants et un espace de restauration ouvert le soir.</p>"#;
+    let body = format!("{}{related}", article_paragraphs());
+    let text = main_text(&post_page(&body, ""), None);
+    assert_body_kept(&text);
+    assert_absent(
+        &text,
+        &["Vous aimerez", "piscine municipale", "marché couvert"],
     );
 }
