@@ -310,3 +310,32 @@ fn a_related_posts_heading_and_what_follows_it_are_dropped() {
         &["Vous aimerez", "piscine municipale", "marché couvert"],
     );
 }
+
+#[test]
+fn the_leading_headline_is_dropped_even_when_it_differs_from_the_title() {
+    // Sites often write a longer headline on the page than in the title they share.
+    let page = |body: &str| {
+        format!(
+            r#"<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+            <meta property="og:title" content="Vélo : la métropole présente son plan">
+            <title>Vélo : la métropole présente son plan – Le Journal</title></head><body>
+            <main><article><div class="article-body">{body}</div></article></main></body></html>"#
+        )
+    };
+    let headline = "Quarante kilomètres de pistes cyclables en plus d'ici la fin du mandat : \
+                    la métropole dévoile enfin son plan pour les mobilités douces";
+    let text = main_text(
+        &page(&format!("<h1>{headline}</h1>{}", article_paragraphs())),
+        None,
+    );
+    assert_body_kept(&text);
+    assert_absent(&text, &["dévoile enfin"]);
+    // A heading inside the text is the article's own and stays.
+    let body = format!(
+        "{}<h2>Un financement encore incertain</h2>{}",
+        article_paragraphs(),
+        article_paragraphs()
+    );
+    let text = main_text(&page(&body), None);
+    assert!(text.contains("Un financement encore incertain"), "{text}");
+}
