@@ -8,9 +8,13 @@ const MAX_READABILITY_ELEMENTS: usize = 20_000;
 
 /// Parts of a page that are never its article, removed before the primary extractor reads it:
 /// - dialogs (cookie consent, newsletter and login pop-ups are dialogs, shown over the page);
+/// - cookie and privacy consent banners, named so by their id or class (`<html>` and `<body>`
+///   are spared: some carry a class saying whether consent was given);
 /// - a heading marked as the title of related posts, with what follows it in its container
 ///   (the related posts themselves).
 const NEVER_BODY: &str = "[role=dialog], [role=alertdialog], [aria-modal=true], \
+    :not(html):not(body):is([id*=cookie i], [class*=cookie i], [id*=consent i], \
+        [class*=consent i], [id*=gdpr i], [class*=gdpr i]), \
     h2[class*=related i], h3[class*=related i], h4[class*=related i], \
     h2[class*=related i] ~ *, h3[class*=related i] ~ *, h4[class*=related i] ~ *";
 

@@ -296,6 +296,25 @@ fn a_dialog_is_dropped() {
 }
 
 #[test]
+fn a_consent_banner_named_by_its_class_is_dropped() {
+    // Named as the Cookiebot plugin names it, which trafilatura's own lower-case rules miss.
+    let banner = r#"<div id="CybotCookiebot" class="CookieConsentPanel"><p>Nous utilisons des traceurs et d'autres
+        technologies de suivi pour améliorer votre navigation sur notre site, vous montrer des
+        contenus personnalisés et des publicités ciblées, analyser notre trafic et comprendre d'où
+        vient notre public. Pour en savoir plus ou vous y opposer, lisez notre politique.</p>
+        <p><button>J'accepte</button></p></div>"#;
+    // Some sites say on `<body>` whether consent was given: the page itself is not a banner.
+    let page = post_page(&format!("{banner}{}", article_paragraphs()), "")
+        .replace("<body>", r#"<body class="cookie-consent-given">"#);
+    let primary = trafilatura_text(&page, None).text;
+    assert_body_kept(&primary);
+    assert_absent(&primary, &["traceurs"]);
+    let text = main_text(&page, None);
+    assert_body_kept(&text);
+    assert_absent(&text, &["traceurs"]);
+}
+
+#[test]
 fn a_related_posts_heading_and_what_follows_it_are_dropped() {
     let related = r#"<h3 class="relatedposts-title">Vous aimerez aussi…</h3>
         <p>La piscine municipale ferme pour travaux pendant tout l'été, annonce la mairie, qui promet
