@@ -1,6 +1,7 @@
 //! Tests of main-text extraction: robustness on hostile input, and hand-written French pages
 //! modelled on real sites (SPIP, WordPress, LinuxFr) whose body must be kept without chrome.
 
+use super::arbitrate::trim_to_agreement;
 use super::candidates::trafilatura_text;
 use super::main_text;
 use std::time::{Duration, Instant};
@@ -357,4 +358,27 @@ fn the_leading_headline_is_dropped_even_when_it_differs_from_the_title() {
     );
     let text = main_text(&page(&body), None);
     assert!(text.contains("Un financement encore incertain"), "{text}");
+}
+
+#[test]
+fn the_lead_the_primary_missed_is_put_back_but_not_a_caption() {
+    let lead =
+        "La métropole a présenté mardi son plan pour les mobilités douces, qui prévoit quarante \
+                kilomètres de pistes cyclables supplémentaires d'ici à la fin du mandat.";
+    let caption =
+        "Des cyclistes sur le pont de la Fraternité, mardi matin, à l'heure où le trafic \
+                   automobile est le plus dense (Photo Le Journal/Camille Martin)";
+    // Both extractors agree on most of the article.
+    let rest = [&ARTICLE[1..], &ARTICLE[1..]].concat().join("\n\n");
+    let secondary = format!("{caption}\n\n{lead}\n\n{rest}");
+    assert_eq!(
+        trim_to_agreement(rest.clone(), &secondary),
+        format!("{lead}\n\n{rest}")
+    );
+    // A paragraph repeated by the secondary is a gallery's caption, and stops the lead.
+    let gallery =
+        "Les cyclistes occasionnels se plaignent des discontinuités du réseau actuel aux \
+                   abords des ponts, selon la dernière enquête de la métropole.";
+    let secondary = format!("{gallery}\n\n{lead}\n\n{gallery}\n\n{rest}");
+    assert_eq!(trim_to_agreement(rest.clone(), &secondary), rest);
 }
