@@ -3,6 +3,7 @@
 
 use super::arbitrate::trim_to_agreement;
 use super::candidates::trafilatura_text;
+use super::clean::drop_boilerplate;
 use super::main_text;
 use std::time::{Duration, Instant};
 
@@ -381,4 +382,18 @@ fn the_lead_the_primary_missed_is_put_back_but_not_a_caption() {
                    abords des ponts, selon la dernière enquête de la métropole.";
     let secondary = format!("{gallery}\n\n{lead}\n\n{gallery}\n\n{rest}");
     assert_eq!(trim_to_agreement(rest.clone(), &secondary), rest);
+}
+
+#[test]
+fn a_closing_list_of_headlines_under_a_related_heading_is_dropped() {
+    let body = ARTICLE.join("\n\n");
+    let related = "Vous aimerez aussi…\n\nLe marché couvert rouvre ses portes\n\n\
+                   Travaux sur la rocade cet été : les déviations prévues";
+    assert_eq!(
+        drop_boilerplate(&format!("{body}\n\n{related}"), "Mobilités douces"),
+        body
+    );
+    // Under the same words, paragraphs of prose are the article going on.
+    let going_on = format!("{body}\n\nSur le même sujet\n\n{body}");
+    assert_eq!(drop_boilerplate(&going_on, "Mobilités douces"), going_on);
 }
