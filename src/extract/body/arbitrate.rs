@@ -11,8 +11,8 @@
 //! The other way round, trafilatura often misses an article's lead when the page sets it in a
 //! container of its own before the body. Prose paragraphs that the secondary reads right
 //! before the first paragraph both share, and the primary lacks, are that lead and are put
-//! back. Captions are what else sits there: those ending in a credit in parentheses, or repeated
-//! (a gallery), are not taken.
+//! back. Captions and consent banners are what else sits there: a caption ending in a credit
+//! in parentheses or repeated (a gallery), and a paragraph naming cookies, are not taken.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
@@ -28,6 +28,8 @@ const MIN_ABSENT: f64 = 0.5;
 /// Leading paragraphs are trimmed only when short: headings, kickers, datelines, captions. A
 /// lead put back is prose: longer than that.
 const MAX_HEAD_WORDS: usize = 16;
+/// A consent banner is the other prose that sits before an article, and it names cookies.
+const BANNER_WORD: &str = "cookie";
 /// How a paragraph of prose ends (a caption ending in a credit, "(AP Photo/…)", does not).
 const SENTENCE_ENDS: [char; 9] = ['.', '!', '?', '。', '！', '？', '"', '”', '»'];
 
@@ -103,6 +105,7 @@ fn missed_lead<'a>(secondary: &'a str, primary: &HashSet<u64>, trimmed: &str) ->
             word_count(p) > MAX_HEAD_WORDS
                 && p.ends_with(SENTENCE_ENDS)
                 && paragraphs.iter().filter(|q| q == p).count() == 1
+                && !p.to_lowercase().contains(BANNER_WORD)
                 && !within(p, primary)
         })
         .copied()
