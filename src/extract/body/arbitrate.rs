@@ -7,6 +7,12 @@
 //! believed in: a tail of related links, newsletter or cookie text, a head of kicker,
 //! dateline or caption lines. Paragraphs the secondary lacks in the middle are kept: a
 //! Readability-like extractor often drops lists, tables and leads that belong to the body.
+//!
+//! The other way round, trafilatura often misses an article's lead when the page sets it in a
+//! container of its own before the body. Prose paragraphs that the secondary reads right
+//! before the first paragraph both share, and the primary lacks, are that lead and are put
+//! back. Captions and consent banners are what else sits there: a caption ending in a credit
+//! in parentheses or repeated (a gallery), and a paragraph naming cookies, are not taken.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
@@ -19,11 +25,16 @@ const SHINGLE: usize = 4;
 const MIN_AGREEMENT: f64 = 0.7;
 /// A paragraph with at least this share of its shingles absent from the secondary is its own.
 const MIN_ABSENT: f64 = 0.5;
-/// Leading paragraphs are trimmed only when short: headings, kickers, datelines, captions.
+/// Leading paragraphs are trimmed only when short: headings, kickers, datelines, captions. A
+/// lead put back is prose: longer than that.
 const MAX_HEAD_WORDS: usize = 16;
+/// A consent banner is the other prose that sits before an article, and it names cookies.
+const BANNER_WORD: &str = "cookie";
+/// How a paragraph of prose ends (a caption ending in a credit, "(AP Photo/…)", does not).
+const SENTENCE_ENDS: [char; 9] = ['.', '!', '?', '。', '！', '？', '"', '”', '»'];
 
-/// `primary` without the edge paragraphs that `secondary` does not confirm, or `secondary`
-/// when the primary found nothing.
+/// `primary` without the edge paragraphs that `secondary` does not confirm and with the lead
+/// it missed, or `secondary` when the primary found nothing.
 pub fn trim_to_agreement(primary: String, secondary: &str) -> String {
     let secondary_shingles: Vec<u64> = shingles(secondary);
     if primary.trim().is_empty() {
@@ -58,7 +69,49 @@ pub fn trim_to_agreement(primary: String, secondary: &str) -> String {
         .zip(&unconfirmed)
         .position(|(p, &u)| !u || word_count(p) > MAX_HEAD_WORDS)
         .unwrap_or(last);
-    paragraphs[first..=last].join("\n\n")
+    let trimmed = paragraphs[first..=last].join("\n\n");
+    let lead = missed_lead(secondary, &confirmed, &trimmed);
+    if lead.is_empty() {
+        trimmed
+    } else {
+        format!("{}\n\n{trimmed}", lead.join("\n\n"))
+    }
+}
+
+/// The prose paragraphs of `secondary` right before the first one it shares with `trimmed`
+/// that the primary (its shingles `primary`) lacks, in reading order.
+fn missed_lead<'a>(secondary: &'a str, primary: &HashSet<u64>, trimmed: &str) -> Vec<&'a str> {
+    let kept: HashSet<u64> = shingles(trimmed).into_iter().collect();
+    let within = |paragraph: &str, set: &HashSet<u64>| {
+        let own = shingles(paragraph);
+        let present = own.iter().filter(|s| set.contains(s)).count();
+        !own.is_empty() && present as f64 >= MIN_ABSENT * own.len() as f64
+    };
+    let paragraphs: Vec<&str> = secondary
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let Some(shared) = paragraphs
+        .iter()
+        .position(|p| word_count(p) >= SHINGLE && within(p, &kept))
+    else {
+        return Vec::new();
+    };
+    let mut lead: Vec<&str> = paragraphs[..shared]
+        .iter()
+        .rev()
+        .take_while(|p| {
+            word_count(p) > MAX_HEAD_WORDS
+                && p.ends_with(SENTENCE_ENDS)
+                && paragraphs.iter().filter(|q| q == p).count() == 1
+                && !p.to_lowercase().contains(BANNER_WORD)
+                && !within(p, primary)
+        })
+        .copied()
+        .collect();
+    lead.reverse();
+    lead
 }
 
 fn words(text: &str) -> impl Iterator<Item = &str> {

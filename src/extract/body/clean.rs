@@ -1,7 +1,7 @@
 //! Paragraph-level cleanup of an extracted body: a leading repeat of the page title (the title
-//! is metadata, read by `extract::meta`), "read also" teasers set inside the text, and short
-//! calls to subscribe, follow, share or accept cookies are dropped; a text without a single
-//! sentence is no article.
+//! is metadata, read by `extract::meta`), "read also" teasers set inside the text, short
+//! calls to subscribe, follow, share or accept cookies, and a closing "you may also like" list
+//! of headlines are dropped; a text without a single sentence is no article.
 //!
 //! The phrases are the generic wording of these blocks in the languages veille reads
 //! (French, English, German, Spanish, Portuguese, Italian, Polish), never a site's own text.
@@ -60,6 +60,35 @@ const CALL_WORDS: [&str; 14] = [
 ];
 /// A paragraph with a call word is chrome only when this short: an article may discuss cookies.
 const MAX_CALL_WORDS: usize = 30;
+/// Headings of a block of links to other articles, a whole paragraph, lower-case.
+const RELATED_HEADINGS: [&str; 24] = [
+    "you may also like",
+    "you might also like",
+    "related",
+    "related articles",
+    "related stories",
+    "related posts",
+    "more stories",
+    "recommended for you",
+    "read next",
+    "vous aimerez aussi",
+    "sur le même sujet",
+    "dans la même rubrique",
+    "das könnte sie auch interessieren",
+    "weitere artikel",
+    "te puede interesar",
+    "noticias relacionadas",
+    "artículos relacionados",
+    "você pode gostar",
+    "veja também",
+    "potrebbe interessarti",
+    "articoli correlati",
+    "zobacz także",
+    "czytaj również",
+    "polecane",
+];
+/// The lines after a related heading are headlines (not the article going on) when this short.
+const MAX_HEADLINE_WORDS: usize = 15;
 
 /// `text` without its boilerplate paragraphs, in the module's paragraph format.
 pub fn drop_boilerplate(text: &str, title: &str) -> String {
@@ -72,6 +101,9 @@ pub fn drop_boilerplate(text: &str, title: &str) -> String {
         paragraphs.remove(0);
     }
     paragraphs.retain(|p| !is_teaser(p) && !is_call(p));
+    if let Some(heading) = closing_related_list(&paragraphs) {
+        paragraphs.truncate(heading);
+    }
     if !paragraphs.iter().any(|p| has_sentence(p)) {
         // Menus, tag clouds and link lists: an article has at least one sentence.
         return String::new();
@@ -97,6 +129,19 @@ fn is_teaser(paragraph: &str) -> bool {
                 .chars()
                 .next()
                 .is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+/// Where a related heading followed only by headlines starts, after the first paragraph.
+fn closing_related_list(paragraphs: &[&str]) -> Option<usize> {
+    (1..paragraphs.len()).find(|&i| {
+        let heading = paragraphs[i]
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        RELATED_HEADINGS.contains(&heading.as_str())
+            && paragraphs[i + 1..]
+                .iter()
+                .all(|p| p.split_whitespace().count() <= MAX_HEADLINE_WORDS)
     })
 }
 

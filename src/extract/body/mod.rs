@@ -2,9 +2,11 @@
 //! and most-read blocks, share buttons, newsletter boxes, cookie banners and comments.
 //!
 //! Two extractors of different families read the page: the `trafilatura` crate (tree
-//! cleaning and paragraph selection) and `dom_smoothie` (a port of Readability's candidate
-//! scoring). Where they agree the agreement is kept (`arbitrate`), then paragraphs that are
-//! page chrome by their own text are dropped (`clean`). Pure: no I/O, no clock.
+//! cleaning and paragraph selection, on the page without the parts that are never an article:
+//! dialogs, consent banners, related posts) and `dom_smoothie` (a port of Readability's
+//! candidate scoring) (`candidates`). Where they agree the agreement is kept and a lead only
+//! the second read is put back (`arbitrate`), then paragraphs that are page chrome by their
+//! own text are dropped (`clean`). Pure: no I/O, no clock.
 
 mod arbitrate;
 mod candidates;

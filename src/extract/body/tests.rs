@@ -1,6 +1,9 @@
 //! Tests of main-text extraction: robustness on hostile input, and hand-written French pages
 //! modelled on real sites (SPIP, WordPress, LinuxFr) whose body must be kept without chrome.
 
+use super::arbitrate::trim_to_agreement;
+use super::candidates::trafilatura_text;
+use super::clean::drop_boilerplate;
 use super::main_text;
 use std::time::{Duration, Instant};
 
@@ -260,4 +263,138 @@ fn a_page_of_many_unclosed_paragraphs_and_items_is_read() {
         "{}",
         &text[..text.len().min(300)]
     );
+}
+
+/// A WordPress-like post page around `body`, with `after` between the post and the footer.
+fn post_page(body: &str, after: &str) -> String {
+    format!(
+        r#"<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+        <title>Mobilités douces : le plan de la métropole – Le Blog</title></head><body>
+        <header><nav><ul><li><a href="/">Accueil</a></li><li><a href="/ville/">Ville</a></li></ul></nav></header>
+        <main><article class="post"><div class="entry-content">{body}</div></article>{after}</main>
+        <footer><p>Fièrement propulsé par WordPress</p></footer></body></html>"#
+    )
+}
+
+#[test]
+fn a_dialog_is_dropped() {
+    // A cookie-settings pop-up that a plugin printed inside the post, long enough to pass for
+    // text; it is shown over the page when opened.
+    let dialog = r#"<div class="cli-popup" role="dialog"><div class="cli-popup-inner">
+        <h4>Vue d'ensemble de la confidentialité</h4>
+        <p>Ce site utilise des traceurs pour améliorer votre expérience pendant que vous naviguez sur
+        le site. Parmi eux, ceux qui sont classés comme nécessaires sont stockés dans votre navigateur
+        car ils sont essentiels au fonctionnement des fonctions de base du site.</p>
+        <p>Nous utilisons aussi des traceurs tiers qui nous aident à analyser et comprendre comment vous
+        utilisez ce site. Ils ne seront stockés dans votre navigateur qu'avec votre consentement.</p></div></div>"#;
+    let page = post_page(&format!("{}{dialog}", article_paragraphs()), "");
+    // The primary extractor never reads it (the arbitration alone would often trim it too).
+    let primary = trafilatura_text(&page, None).text;
+    assert_body_kept(&primary);
+    assert_absent(&primary, &["confidentialité", "traceurs"]);
+    let text = main_text(&page, None);
+    assert_body_kept(&text);
+    assert_absent(&text, &["confidentialité", "traceurs"]);
+}
+
+#[test]
+fn a_consent_banner_named_by_its_class_is_dropped() {
+    // Named as the Cookiebot plugin names it, which trafilatura's own lower-case rules miss.
+    let banner = r#"<div id="CybotCookiebot" class="CookieConsentPanel"><p>Nous utilisons des cookies et d'autres
+        technologies de suivi pour améliorer votre navigation sur notre site, vous montrer des
+        contenus personnalisés et des publicités ciblées, analyser notre trafic et comprendre d'où
+        vient notre public. Pour en savoir plus ou vous y opposer, lisez notre politique.</p>
+        <p><button>J'accepte</button></p></div>"#;
+    // Some sites say on `<body>` whether consent was given: the page itself is not a banner.
+    let page = post_page(&format!("{banner}{}", article_paragraphs()), "")
+        .replace("<body>", r#"<body class="cookie-consent-given">"#);
+    let primary = trafilatura_text(&page, None).text;
+    assert_body_kept(&primary);
+    assert_absent(&primary, &["cookies"]);
+    // Nor is it put back as a lead: dom_smoothie reads it right before the article.
+    let text = main_text(&page, None);
+    assert_body_kept(&text);
+    assert_absent(&text, &["cookies"]);
+}
+
+#[test]
+fn a_related_posts_heading_and_what_follows_it_are_dropped() {
+    let related = r#"<h3 class="relatedposts-title">Vous aimerez aussi…</h3>
+        <p>La piscine municipale ferme pour travaux pendant tout l'été, annonce la mairie, qui promet
+        une réouverture à la rentrée avec un bassin rénové et des horaires élargis.</p>
+        <p>Le marché couvert rouvre ses portes samedi après deux ans de chantier, avec trente
+        commerçants et un espace de restauration ouvert le soir.</p>"#;
+    let body = format!("{}{related}", article_paragraphs());
+    let text = main_text(&post_page(&body, ""), None);
+    assert_body_kept(&text);
+    assert_absent(
+        &text,
+        &["Vous aimerez", "piscine municipale", "marché couvert"],
+    );
+}
+
+#[test]
+fn the_leading_headline_is_dropped_even_when_it_differs_from_the_title() {
+    // Sites often write a longer headline on the page than in the title they share.
+    let page = |body: &str| {
+        format!(
+            r#"<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+            <meta property="og:title" content="Vélo : la métropole présente son plan">
+            <title>Vélo : la métropole présente son plan – Le Journal</title></head><body>
+            <main><article><div class="article-body">{body}</div></article></main></body></html>"#
+        )
+    };
+    let headline = "Quarante kilomètres de pistes cyclables en plus d'ici la fin du mandat : \
+                    la métropole dévoile enfin son plan pour les mobilités douces";
+    let text = main_text(
+        &page(&format!("<h1>{headline}</h1>{}", article_paragraphs())),
+        None,
+    );
+    assert_body_kept(&text);
+    assert_absent(&text, &["dévoile enfin"]);
+    // A heading inside the text is the article's own and stays.
+    let body = format!(
+        "{}<h2>Un financement encore incertain</h2>{}",
+        article_paragraphs(),
+        article_paragraphs()
+    );
+    let text = main_text(&page(&body), None);
+    assert!(text.contains("Un financement encore incertain"), "{text}");
+}
+
+#[test]
+fn the_lead_the_primary_missed_is_put_back_but_not_a_caption() {
+    let lead =
+        "La métropole a présenté mardi son plan pour les mobilités douces, qui prévoit quarante \
+                kilomètres de pistes cyclables supplémentaires d'ici à la fin du mandat.";
+    let caption =
+        "Des cyclistes sur le pont de la Fraternité, mardi matin, à l'heure où le trafic \
+                   automobile est le plus dense (Photo Le Journal/Camille Martin)";
+    // Both extractors agree on most of the article.
+    let rest = [&ARTICLE[1..], &ARTICLE[1..]].concat().join("\n\n");
+    let secondary = format!("{caption}\n\n{lead}\n\n{rest}");
+    assert_eq!(
+        trim_to_agreement(rest.clone(), &secondary),
+        format!("{lead}\n\n{rest}")
+    );
+    // A paragraph repeated by the secondary is a gallery's caption, and stops the lead.
+    let gallery =
+        "Les cyclistes occasionnels se plaignent des discontinuités du réseau actuel aux \
+                   abords des ponts, selon la dernière enquête de la métropole.";
+    let secondary = format!("{gallery}\n\n{lead}\n\n{gallery}\n\n{rest}");
+    assert_eq!(trim_to_agreement(rest.clone(), &secondary), rest);
+}
+
+#[test]
+fn a_closing_list_of_headlines_under_a_related_heading_is_dropped() {
+    let body = ARTICLE.join("\n\n");
+    let related = "Vous aimerez aussi…\n\nLe marché couvert rouvre ses portes\n\n\
+                   Travaux sur la rocade cet été : les déviations prévues";
+    assert_eq!(
+        drop_boilerplate(&format!("{body}\n\n{related}"), "Mobilités douces"),
+        body
+    );
+    // Under the same words, paragraphs of prose are the article going on.
+    let going_on = format!("{body}\n\nSur le même sujet\n\n{body}");
+    assert_eq!(drop_boilerplate(&going_on, "Mobilités douces"), going_on);
 }
