@@ -10,6 +10,7 @@
 
 #[path = "common/mod.rs"]
 mod common;
+#[allow(dead_code)] // each benchmark uses part of it
 #[path = "common/text.rs"]
 mod text;
 

@@ -172,12 +172,17 @@ impl Rules {
                 format!("topic `{name}`: `{keyword}` has no letter or digit to match")
             })?;
         }
-        let parse = |p: &str| regex_syntax::Parser::new().parse(p).map(drop);
+        let parse = |p: &str| {
+            regex_syntax::Parser::new()
+                .parse(p)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        };
         for pattern in &topic.patterns {
             parse(&fold_pattern(pattern))
                 .or_else(|_| parse(&case_insensitive(&fold_non_ascii(pattern))))
                 .map_err(|e| {
-                    let detail = e.to_string().lines().last().unwrap_or_default().to_string();
+                    let detail = e.lines().last().unwrap_or_default();
                     format!("topic `{name}`: pattern `{pattern}`: {detail}")
                 })?;
         }
