@@ -14,9 +14,30 @@ const MAX_READABILITY_ELEMENTS: usize = 20_000;
 ///   (the related posts themselves).
 const NEVER_BODY: &str = "[role=dialog], [role=alertdialog], [aria-modal=true], \
     :not(html):not(body):is([id*=cookie i], [class*=cookie i], [id*=consent i], \
+        [class*=consent i], [id*=gdpr i], [class*=gdpr i])";
+/// [`NEVER_BODY`] with the related posts. Matching `h2… ~ *` walks every element's preceding
+/// siblings: quadratic on a flat page (a 5 MB page of 35,000 paragraphs took minutes), so it
+/// applies only to pages that say "related" and have at most [`MAX_SIBLING_RULE_TAGS`] tags.
+const NEVER_BODY_OR_RELATED: &str = "[role=dialog], [role=alertdialog], [aria-modal=true], \
+    :not(html):not(body):is([id*=cookie i], [class*=cookie i], [id*=consent i], \
         [class*=consent i], [id*=gdpr i], [class*=gdpr i]), \
     h2[class*=related i], h3[class*=related i], h4[class*=related i], \
     h2[class*=related i] ~ *, h3[class*=related i] ~ *, h4[class*=related i] ~ *";
+const MAX_SIBLING_RULE_TAGS: usize = 20_000;
+
+/// The pruning selector for `html`: see [`NEVER_BODY_OR_RELATED`].
+fn never_body(html: &str) -> &'static str {
+    let says_related = html
+        .as_bytes()
+        .windows(7)
+        .any(|w| w.eq_ignore_ascii_case(b"related"));
+    let tags = html.bytes().filter(|&b| b == b'<').count();
+    if says_related && tags <= MAX_SIBLING_RULE_TAGS {
+        NEVER_BODY_OR_RELATED
+    } else {
+        NEVER_BODY
+    }
+}
 
 /// What the primary extractor read: the body and the page title.
 pub struct Primary {
@@ -30,7 +51,7 @@ pub fn trafilatura_text(html: &str, url: Option<&url::Url>) -> Primary {
     let mut options = trafilatura::Options::default()
         .with_fallback(true)
         .with_exclude_comments(true)
-        .with_prune_selector(NEVER_BODY);
+        .with_prune_selector(never_body(html));
     if let Some(url) = url {
         options = options.with_url(url.clone());
     }
