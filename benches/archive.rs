@@ -13,11 +13,14 @@
 //! Prints the median wall time of each, the database size per article and the build time.
 //! `VEILLE_ARCHIVE_DB=/path/archive.db` keeps the large archive for the next run.
 
+#[path = "common/cli.rs"]
+mod cli;
 #[allow(dead_code)]
 #[path = "common/text.rs"]
 mod text;
 
 use chrono::{DateTime, Duration, Utc};
+use cli::arg;
 use rusqlite::{params, Connection};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -53,15 +56,6 @@ fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-23T08:00:00Z")
         .expect("a fixed date")
         .with_timezone(&Utc)
-}
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 fn prose(rng: &mut Rng, vocabulary: &Vocabulary, words: usize) -> String {

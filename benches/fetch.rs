@@ -12,6 +12,8 @@
 //! the items repost another feed's item with `utm_` parameters, which veille stores once
 //! (canonical URL).
 
+#[path = "common/cli.rs"]
+mod cli;
 #[allow(dead_code)]
 #[path = "../tests/it/common/server.rs"]
 mod server;
@@ -19,6 +21,7 @@ mod server;
 #[path = "common/text.rs"]
 mod text;
 
+use cli::arg;
 use server::{Reply, Route, Server};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -383,15 +386,6 @@ fn fetch(config: &Path, wrap: bool) -> Measure {
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
-}
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 fn stored(db: &Path) -> i64 {
