@@ -151,8 +151,8 @@ async fn fetch_all(
     tokio::pin!(stop);
     // Sources are written in groups, each committed once: at GROUP_ARTICLES new articles, at
     // GROUP_TIME after its first write (even while every other source waits on the network),
-    // and at the end (on a signal too: what is complete is kept).
-    store.begin_group()?;
+    // and at the end (on a signal too: what is complete is kept). A group opens with the first
+    // source to write, so that no write lock is held while the run only waits on the network.
     let mut group_due: Option<tokio::time::Instant> = None;
     loop {
         while tasks.len() < in_flight {
@@ -178,7 +178,6 @@ async fn fetch_all(
             }
             () = sleep_until(group_due), if group_due.is_some() => {
                 store.end_group()?;
-                store.begin_group()?;
                 group_due = None;
                 continue;
             }
@@ -194,6 +193,7 @@ async fn fetch_all(
         let Some(joined) = joined else { break };
         let (index, result, moved, elapsed) = joined?;
         let source = &by_index[index];
+        store.begin_group()?;
         record(
             context,
             reporter,
@@ -207,7 +207,6 @@ async fn fetch_all(
         reporter.advance(totals.counts.new, totals.failed);
         if store.group_articles() >= GROUP_ARTICLES {
             store.end_group()?;
-            store.begin_group()?;
             group_due = None;
         } else if group_due.is_none() {
             group_due = Some(tokio::time::Instant::now() + GROUP_TIME);

@@ -113,8 +113,9 @@ impl Store {
         Ok(Store { conn, group: None })
     }
 
-    /// Open a group: the writes of the next sources (`save_articles`, `record_*`) share one
-    /// transaction, until [`Store::end_group`]. A run that dies before the end loses the
+    /// Open a group (if none is open): the writes of the next sources (`save_articles`,
+    /// `record_*`) share one transaction, until [`Store::end_group`]. It holds the write lock:
+    /// open it when there is something to write. A run that dies before the end loses the
     /// group's sources whole (their validators too, so the next run fetches them again).
     /// Committing once for many small sources writes each index page once, not once a source.
     pub fn begin_group(&mut self) -> anyhow::Result<()> {

@@ -1,7 +1,7 @@
 //! Two `fetch` runs on one database: the second waits for the first, then says clearly who holds
 //! the lock; once the first is done, the next run proceeds.
 
-use crate::common::{fetch, veille, Route, Server, Workspace};
+use crate::common::{fetch, search_json, veille, Route, Server, Workspace};
 use std::time::{Duration, Instant};
 
 /// Wait until the first run holds the lock: its request reached the slow route.
@@ -51,6 +51,27 @@ fn a_second_fetch_waits_then_names_the_one_running() {
     assert!(
         first.try_wait().expect("poll the first fetch").is_none(),
         "the reads finished while the first fetch still held the lock"
+    );
+
+    // Nor do writing commands, once the sources that answered are stored: a fetch that only
+    // waits on the network holds no write lock on the database.
+    let started = Instant::now();
+    while search_json(&ws, &["--source", "linuxfr", "--all"]).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the answered source was never committed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let retag = veille(&ws).arg("retag").output().expect("run retag");
+    assert!(
+        retag.status.success(),
+        "{}",
+        String::from_utf8_lossy(&retag.stderr)
+    );
+    assert!(
+        first.try_wait().expect("poll the first fetch").is_none(),
+        "retag finished while the first fetch still waited on the network"
     );
 
     let second = fetch(&ws, &["--wait", "1s"]);
