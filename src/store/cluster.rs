@@ -335,7 +335,7 @@ impl Store {
         boilerplate: &HashSet<u64>,
         params: &Params,
     ) -> rusqlite::Result<Clustered> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let clustered = cluster_article(&tx, id, boilerplate, params)?;
         tx.commit()?;
         Ok(clustered)
@@ -349,7 +349,7 @@ impl Store {
     /// Cluster up to `limit` articles that have no fingerprint yet (a database from before
     /// stories), oldest first, in one transaction. Returns how many; call until it returns 0.
     pub fn cluster_backlog(&mut self, params: &Params, limit: usize) -> rusqlite::Result<usize> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let pending = unclustered(&tx, limit)?;
         let mut boilerplate = HashMap::<String, HashSet<u64>>::new();
         for (id, source) in &pending {

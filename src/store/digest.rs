@@ -170,7 +170,7 @@ impl Store {
 
     /// Record a digest and the articles it carried, in one transaction; its id.
     pub fn record_digest(&mut self, digest: &NewDigest) -> rusqlite::Result<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         tx.execute(
             "INSERT INTO digests (created_at, since, until, format, sent, recipients, message_id,
                                   subject, snapshot)

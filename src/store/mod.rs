@@ -113,6 +113,14 @@ impl Store {
         Ok(Store { conn, group: None })
     }
 
+    /// A write transaction that takes the write lock at once, waiting (up to [`BUSY_TIMEOUT`])
+    /// for another process's writes to end: one that read first, then wrote, would be refused
+    /// at once while a fetch writes, the busy timeout not applying to that upgrade.
+    fn write(&mut self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+    }
+
     /// Open a group (if none is open): the writes of the next sources (`save_articles`,
     /// `record_*`) share one transaction, until [`Store::end_group`]. It holds the write lock:
     /// open it when there is something to write. A run that dies before the end loses the
@@ -158,7 +166,7 @@ impl Store {
             );
         }
         for (step, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-            let tx = self.conn.transaction()?;
+            let tx = self.write()?;
             tx.execute_batch(sql)
                 .with_context(|| format!("schema migration {} failed", step + 1))?;
             tx.pragma_update(None, "user_version", step + 1)?;

@@ -380,7 +380,7 @@ impl Store {
         &mut self,
         tag: impl Fn(&str, &str, &str) -> Vec<Tag>,
     ) -> anyhow::Result<RetagCounts> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let mut counts = RetagCounts::default();
         {
             let mut articles = tx.prepare("SELECT id, source, title, text FROM articles")?;
@@ -585,6 +585,36 @@ mod tests {
             )],
         );
         assert_eq!(matching(&store, "messagerie").len(), 1);
+    }
+
+    /// Another command that writes (here `retag`) while a fetch's group is open waits for the
+    /// group's commit instead of failing with "database is locked".
+    #[test]
+    fn a_writer_waits_for_the_open_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.db");
+        let mut fetch = Store::open(&path).unwrap();
+        save(
+            &mut fetch,
+            "trade",
+            &[item("a", "https://trade.example/1", "Un", "premier")],
+        );
+        fetch.begin_group().unwrap();
+        save(
+            &mut fetch,
+            "other",
+            &[item("b", "https://other.example/1", "Deux", "second")],
+        );
+        let retag = std::thread::spawn(move || {
+            let mut other = Store::open(&path).unwrap();
+            other
+                .retag(|_, _, _| Vec::new())
+                .map(|counts| counts.articles)
+        });
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        fetch.end_group().unwrap();
+        let retagged = retag.join().unwrap();
+        assert_eq!(retagged.map_err(|e| e.to_string()), Ok(2));
     }
 
     /// A group that ends without a commit (the process died) leaves nothing behind.
