@@ -587,24 +587,25 @@ mod tests {
         assert_eq!(matching(&store, "messagerie").len(), 1);
     }
 
+    /// A database file with one article committed ("premier") and one written in a group left
+    /// open ("second").
+    fn with_open_group(path: &std::path::Path) -> Store {
+        let mut store = Store::open(path).unwrap();
+        let first = item("a", "https://trade.example/1", "Un", "premier");
+        save(&mut store, "trade", &[first]);
+        store.begin_group().unwrap();
+        let second = item("b", "https://other.example/1", "Deux", "second");
+        save(&mut store, "other", &[second]);
+        store
+    }
+
     /// Another command that writes (here `retag`) while a fetch's group is open waits for the
     /// group's commit instead of failing with "database is locked".
     #[test]
     fn a_writer_waits_for_the_open_group() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v.db");
-        let mut fetch = Store::open(&path).unwrap();
-        save(
-            &mut fetch,
-            "trade",
-            &[item("a", "https://trade.example/1", "Un", "premier")],
-        );
-        fetch.begin_group().unwrap();
-        save(
-            &mut fetch,
-            "other",
-            &[item("b", "https://other.example/1", "Deux", "second")],
-        );
+        let mut fetch = with_open_group(&path);
         let retag = std::thread::spawn(move || {
             let mut other = Store::open(&path).unwrap();
             other
@@ -622,19 +623,7 @@ mod tests {
     fn a_group_is_one_transaction() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v.db");
-        let mut store = Store::open(&path).unwrap();
-        save(
-            &mut store,
-            "trade",
-            &[item("a", "https://trade.example/1", "Un", "premier")],
-        );
-        store.begin_group().unwrap();
-        save(
-            &mut store,
-            "other",
-            &[item("b", "https://other.example/1", "Deux", "second")],
-        );
-        drop(store);
+        drop(with_open_group(&path));
         let store = Store::open(&path).unwrap();
         let count: i64 = store
             .conn
