@@ -23,7 +23,7 @@ use std::time::Instant;
 use text::{Rng, Vocabulary, VOCABULARY};
 use veille::cluster::{self, band_keys, Features, Params};
 use veille::fetch::Validators;
-use veille::model::{ArticleDraft, Prepared, Source, SourceKind};
+use veille::model::{ArticleDraft, Prepared, Source};
 use veille::normalize::summarize;
 use veille::store::Store;
 
@@ -112,17 +112,8 @@ fn labelled(params: &Params) -> anyhow::Result<()> {
     let started = Instant::now();
     for (n, article) in articles.iter().enumerate() {
         fetched = article.published.unwrap_or(fetched).max(fetched) + Duration::minutes(5);
-        let source = Source {
-            name: article.source.clone(),
-            url: url::Url::parse(&format!("https://{}.example/feed", article.source))?,
-            kind: SourceKind::Feed,
-            tags: Vec::new(),
-            full_content: false,
-            enabled: true,
-            selectors: None,
-            max_pages: 1,
-            delay: None,
-        };
+        let url = url::Url::parse(&format!("https://{}.example/feed", article.source))?;
+        let source = Source::feed(&article.source, url);
         let draft = ArticleDraft {
             guid: Some(format!("fixture-{}", article.id)),
             url: Some(article.url.clone()),

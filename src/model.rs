@@ -100,6 +100,24 @@ pub struct Source {
     pub delay: Option<std::time::Duration>,
 }
 
+impl Source {
+    /// A feed source with every other setting at its default, as `[[source]]` with only
+    /// `name` and `url` gives it.
+    pub fn feed(name: &str, url: url::Url) -> Source {
+        Source {
+            name: name.into(),
+            url,
+            kind: SourceKind::Feed,
+            tags: Vec::new(),
+            full_content: false,
+            enabled: true,
+            selectors: None,
+            max_pages: crate::config::DEFAULT_MAX_PAGES,
+            delay: None,
+        }
+    }
+}
+
 /// A configured topic, validated (regexes compile); applied by the tagging stage.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Topic {

@@ -188,14 +188,8 @@ impl Collector {
         if source.full_content {
             drafts = self.clone().complete(&job, drafts, &mut notes).await;
         }
-        self.prepare(drafts, source)
+        self.parsed(drafts, source, validators, fallback_url, notes)
             .await
-            .map_or_else(Collected::failed, |articles| Collected::Parsed {
-                articles,
-                validators,
-                fallback_url,
-                notes,
-            })
     }
 
     /// `full_content`: fetch the page of each item not stored yet and keep its text; the
@@ -363,14 +357,8 @@ impl Collector {
             validators = Validators::default();
         }
         identity::assign(&mut drafts);
-        self.prepare(drafts, source)
+        self.parsed(drafts, source, validators, fallback_url, notes)
             .await
-            .map_or_else(Collected::failed, |articles| Collected::Parsed {
-                articles,
-                validators,
-                fallback_url,
-                notes,
-            })
     }
 
     /// Parse a listing page off the async workers.
@@ -448,6 +436,25 @@ impl Collector {
         })
         .await
         .map_err(|e| format!("{url}: the extractor stopped unexpectedly: {e}"))
+    }
+
+    /// What a source that parsed comes to: its drafts prepared, or the failure to prepare them.
+    async fn parsed(
+        self: Arc<Self>,
+        drafts: Vec<ArticleDraft>,
+        source: &Source,
+        validators: Validators,
+        fallback_url: String,
+        notes: Vec<String>,
+    ) -> Collected {
+        self.prepare(drafts, source)
+            .await
+            .map_or_else(Collected::failed, |articles| Collected::Parsed {
+                articles,
+                validators,
+                fallback_url,
+                notes,
+            })
     }
 
     /// Tag each draft, off the async workers.

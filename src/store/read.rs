@@ -129,7 +129,7 @@ impl Store {
         };
         if let (Some(limit), false) = (filter.limit, filter.all) {
             return self
-                .first_stories(&from, &filter_sql, score, &values, limit)
+                .first_stories(filter, &from, &filter_sql, score, &values, limit)
                 .map_err(|e| match bad_query(&e) {
                     Some(message) => SearchError::BadQuery(message),
                     None => SearchError::Database(e),
@@ -174,23 +174,37 @@ impl Store {
     /// matches, else its best match), in the same order.
     fn first_stories(
         &self,
+        filter: &Filter,
         from: &str,
         filter_sql: &str,
         score: &str,
         values: &[Value],
         limit: usize,
     ) -> rusqlite::Result<Vec<ArticleRow>> {
-        // Without a query the order is the date index's: nothing is sorted.
-        let order = if score == "0.0" {
+        // A query alone ranks in the full-text index only, without reading every hit's row:
+        // a hit's date (the tie-break) and story are read when the stream reaches it. Without a
+        // query the order is the date index's: nothing is sorted.
+        let query_only = filter.query.is_some()
+            && filter.sources.is_empty()
+            && filter.tags.is_empty()
+            && filter.since.is_none()
+            && filter.until.is_none();
+        let order = if filter.query.is_none() {
             "day DESC, a.id DESC"
         } else {
             "score, day DESC, a.id DESC"
         };
-        let mut stream = self.conn.prepare(&format!(
-            "SELECT a.id, coalesce(a.story, a.id), {score} AS score,
-                    coalesce(a.published, a.fetched_at) AS day
-             FROM {from} {filter_sql} ORDER BY {order}"
-        ))?;
+        let mut stream = self.conn.prepare(&if query_only {
+            "SELECT rowid, bm25(articles_fts, 4.0, 1.0) AS score FROM articles_fts
+             WHERE articles_fts MATCH ?1 ORDER BY score"
+                .to_string()
+        } else {
+            format!(
+                "SELECT a.id, coalesce(a.story, a.id), {score} AS score,
+                        coalesce(a.published, a.fetched_at) AS day
+                 FROM {from} {filter_sql} ORDER BY {order}"
+            )
+        })?;
         let and = if filter_sql.is_empty() {
             "WHERE"
         } else {
@@ -208,24 +222,18 @@ impl Store {
                 day: r.get(3)?,
             })
         };
-        // A query alone ranks in the full-text index only, without reading every hit's row:
-        // a hit's date (the tie-break) and story are read when the stream reaches it.
-        let query_only = score != "0.0" && values.len() == 1;
-        let mut ranked = self.conn.prepare(
-            "SELECT rowid, bm25(articles_fts, 4.0, 1.0) AS score FROM articles_fts
-             WHERE articles_fts MATCH ?1 ORDER BY score",
-        )?;
         let mut row_of = self.conn.prepare_cached(
             "SELECT coalesce(story, id), coalesce(published, fetched_at) FROM articles WHERE id = ?1",
         )?;
+        let rows = stream.query(params_from_iter(values.iter()))?;
         let mut hits = if query_only {
             Hits::Ranked {
-                rows: ranked.query(params_from_iter(values.iter()))?,
+                rows,
                 run: std::collections::VecDeque::new(),
                 ahead: None,
             }
         } else {
-            Hits::Joined(stream.query(params_from_iter(values.iter()))?)
+            Hits::Joined(rows)
         };
         let mut seen = std::collections::HashSet::new();
         // Stories picked whose row comes later in the order than the stream has reached.

@@ -433,20 +433,12 @@ fn record_success(tx: &Connection, source: &Source, now: &str) -> rusqlite::Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::SourceKind;
 
     fn source(name: &str) -> Source {
-        Source {
-            name: name.into(),
-            url: url::Url::parse(&format!("https://{name}.example/feed")).unwrap(),
-            kind: SourceKind::Feed,
-            tags: Vec::new(),
-            full_content: false,
-            enabled: true,
-            selectors: None,
-            max_pages: 1,
-            delay: None,
-        }
+        Source::feed(
+            name,
+            url::Url::parse(&format!("https://{name}.example/feed")).unwrap(),
+        )
     }
 
     fn item(guid: &str, url: &str, title: &str, text: &str) -> Prepared {
