@@ -473,6 +473,12 @@ mod tests {
             .unwrap()
     }
 
+    /// One item of `source`, at its link `https://SOURCE.example/1`.
+    fn save_one(store: &mut Store, source: &str, guid: &str, text: &str) -> WriteCounts {
+        let url = format!("https://{source}.example/1");
+        save(store, source, &[item(guid, &url, guid, text)])
+    }
+
     /// The ids whose full text matches `query`, after FTS5 checked its index against the table.
     fn matching(store: &Store, query: &str) -> Vec<i64> {
         store
@@ -523,37 +529,10 @@ mod tests {
     fn a_group_indexes_its_articles_at_its_end_and_updates_stay_consistent() {
         let mut store = Store::open_in_memory().unwrap();
         store.begin_group().unwrap();
-        save(
-            &mut store,
-            "trade",
-            &[item(
-                "a",
-                "https://trade.example/1",
-                "Un",
-                "souveraineté numérique",
-            )],
-        );
-        save(
-            &mut store,
-            "other",
-            &[item(
-                "b",
-                "https://other.example/1",
-                "Deux",
-                "logiciel libre",
-            )],
-        );
+        save_one(&mut store, "trade", "a", "souveraineté numérique");
+        save_one(&mut store, "other", "b", "logiciel libre");
         assert_eq!(store.group_articles(), 2);
-        let counts = save(
-            &mut store,
-            "trade",
-            &[item(
-                "a",
-                "https://trade.example/1",
-                "Un",
-                "cloud de confiance",
-            )],
-        );
+        let counts = save_one(&mut store, "trade", "a", "cloud de confiance");
         assert_eq!(counts.updated, 1);
         assert_eq!(
             store.group_articles(),
@@ -566,16 +545,7 @@ mod tests {
         assert_eq!(matching(&store, "libre").len(), 1);
         assert!(matching(&store, "souverainete").is_empty());
         // Without a group, each batch indexes its own articles.
-        save(
-            &mut store,
-            "third",
-            &[item(
-                "c",
-                "https://third.example/1",
-                "Trois",
-                "messagerie chiffrée",
-            )],
-        );
+        save_one(&mut store, "third", "c", "messagerie chiffrée");
         assert_eq!(matching(&store, "messagerie").len(), 1);
     }
 
@@ -583,11 +553,9 @@ mod tests {
     /// open ("second").
     fn with_open_group(path: &std::path::Path) -> Store {
         let mut store = Store::open(path).unwrap();
-        let first = item("a", "https://trade.example/1", "Un", "premier");
-        save(&mut store, "trade", &[first]);
+        save_one(&mut store, "trade", "a", "premier");
         store.begin_group().unwrap();
-        let second = item("b", "https://other.example/1", "Deux", "second");
-        save(&mut store, "other", &[second]);
+        save_one(&mut store, "other", "b", "second");
         store
     }
 
