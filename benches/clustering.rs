@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
 use text::{Rng, Vocabulary, VOCABULARY};
-use veille::cluster::{self, band_keys, Features, Params};
+use veille::cluster::{self, Features, Params};
 use veille::fetch::Validators;
 use veille::model::{ArticleDraft, Prepared, Source};
 use veille::normalize::summarize;
@@ -306,7 +306,6 @@ struct Indexed {
     title: String,
     date: DateTime<Utc>,
     features: Features,
-    keys: Vec<i64>,
 }
 
 fn archives(sizes: &[usize], params: &Params) -> anyhow::Result<()> {
@@ -377,9 +376,7 @@ fn archives(sizes: &[usize], params: &Params) -> anyhow::Result<()> {
             let started = Instant::now();
             let features = Features::new(&probe.title, &probe.text, None, |_| false);
             fingerprint_times.push(started.elapsed().as_secs_f64() * 1e6);
-            candidates += store
-                .story_candidates(&band_keys(&features), probe.id)?
-                .len();
+            candidates += store.story_candidates(&features, probe.id, params)?.len();
         }
         let db_size = std::fs::metadata(&path)?.len() + wal_size(&path);
         let mut all: Vec<f64> = copies.iter().chain(&fresh).copied().collect();
@@ -421,8 +418,8 @@ fn wal_size(path: &Path) -> u64 {
     std::fs::metadata(wal).map_or(0, |m| m.len())
 }
 
-/// Append `count` synthetic articles (numbers `first..`) with their fingerprints, band keys and
-/// stories, in one transaction; band rows are sorted first so the B-tree grows in order.
+/// Append `count` synthetic articles (numbers `first..`) with their fingerprints and
+/// stories, in one transaction.
 fn bulk_load(
     path: &Path,
     vocabulary: &Vocabulary,
@@ -443,14 +440,12 @@ fn bulk_load(
                             let a = synthetic(vocabulary, first + i as u64, end);
                             let features =
                                 Features::new(&a.title, &a.text, Some(a.date), |_| false);
-                            let keys = band_keys(&features);
                             Indexed {
                                 id: first_id + i as i64,
                                 source: a.source,
                                 title: a.title,
                                 date: a.date,
                                 features,
-                                keys,
                             }
                         })
                         .collect::<Vec<_>>()
@@ -474,9 +469,9 @@ fn bulk_load(
         )?;
         let mut story = tx.prepare("INSERT INTO stories (id, representative) VALUES (?1, ?1)")?;
         let mut features = tx.prepare(
-            "INSERT INTO story_features (article_id, signature, title, clean_len, date) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO story_features (article_id, signature, title, clean_len, date, text_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        let mut bands = Vec::with_capacity(indexed.len() * 48);
         for a in &indexed {
             let date = a.date.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
             article.execute(params![
@@ -493,15 +488,9 @@ fn bulk_load(
                 f.signature_blob(),
                 f.title,
                 f.clean_len,
-                f.date
+                f.date,
+                f.text_hash as i64
             ])?;
-            bands.extend(a.keys.iter().map(|&k| (k, a.id)));
-        }
-        bands.sort_unstable();
-        let mut band =
-            tx.prepare("INSERT INTO story_bands (band_key, article_id) VALUES (?1, ?2)")?;
-        for (key, id) in bands {
-            band.execute([key, id])?;
         }
     }
     tx.commit()?;

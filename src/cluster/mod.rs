@@ -21,6 +21,8 @@
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 
+pub mod index;
+
 /// Words in a shingle (after stop words are dropped, so about five words of prose).
 pub const SHINGLE_WORDS: usize = 3;
 /// Hash functions of a MinHash signature.
@@ -290,17 +292,15 @@ pub fn band_keys(features: &Features) -> Vec<i64> {
 }
 
 fn bands(signature: &Signature, count: usize) -> impl Iterator<Item = i64> + '_ {
-    signature
-        .0
-        .chunks_exact(ROWS_PER_BAND)
-        .take(count)
-        .enumerate()
-        .map(|(band, rows)| {
-            let key = rows
-                .iter()
-                .fold(mix(SEED_BAND ^ band as u64), |h, &v| mix(h ^ u64::from(v)));
-            key as i64
-        })
+    (0..count).map(|band| band_key(signature, band))
+}
+
+/// The key of band `band` of a signature: its [`ROWS_PER_BAND`] values hashed with the band's
+/// index.
+fn band_key(signature: &Signature, band: usize) -> i64 {
+    signature.0[band * ROWS_PER_BAND..(band + 1) * ROWS_PER_BAND]
+        .iter()
+        .fold(mix(SEED_BAND ^ band as u64), |h, &v| mix(h ^ u64::from(v))) as i64
 }
 
 /// How alike two articles are, signal by signal: what [`same_story`] decides on, and what a
@@ -429,11 +429,11 @@ pub fn matched_by(s: &Similarity, params: &Params) -> Option<Rule> {
 }
 
 /// An indexed article that shares band keys with the one being clustered.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Candidate {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate<'a> {
     pub id: i64,
     pub story: i64,
-    pub features: Features,
+    pub features: &'a Features,
 }
 
 /// Where an article went.
@@ -455,7 +455,7 @@ pub fn choose_story(
 ) -> Option<Clustered> {
     let score = |s: &Similarity| s.text.max(s.overlap).max(s.lead);
     let matches = candidates.iter().filter_map(|c| {
-        let s = similarity(features, &c.features);
+        let s = similarity(features, c.features);
         decide(&s, params).then_some((c, score(&s)))
     });
     let best = matches.max_by(|(x, sx), (y, sy)| {
@@ -481,7 +481,7 @@ pub fn matching_stories(
 ) -> Vec<i64> {
     let mut stories: Vec<i64> = candidates
         .iter()
-        .filter(|c| decide(&similarity(features, &c.features), params))
+        .filter(|c| decide(&similarity(features, c.features), params))
         .map(|c| c.story)
         .collect();
     stories.sort_unstable();

@@ -343,17 +343,17 @@ fn choose_story_keeps_the_current_story_then_takes_the_best() {
         Candidate {
             id: 1,
             story: 10,
-            features: close,
+            features: &close,
         },
         Candidate {
             id: 2,
             story: 20,
-            features: exact,
+            features: &exact,
         },
         Candidate {
             id: 3,
             story: 30,
-            features: other,
+            features: &other,
         },
     ];
     let params = Params::default();

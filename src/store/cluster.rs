@@ -1,24 +1,158 @@
-//! SQL of story clustering: each article's fingerprint, the LSH index of band keys, stories and
-//! their representative. The decisions are `crate::cluster`'s; this module reads and writes.
+//! SQL of story clustering: each article's fingerprint, stories and their representative, and
+//! the in-memory LSH index ([`StoryIndex`]) filled from the fingerprints. The decisions are
+//! `crate::cluster`'s; this module reads and writes.
 //!
 //! The `pub(super)` functions take a `&Connection`, so that `write.rs` calls them with the
 //! transaction of a source's batch (a `Transaction` derefs to one); the `Store` methods at the
 //! end wrap them in a transaction of their own.
 
 use super::Store;
+use crate::cluster::index::Index;
 use crate::cluster::{
-    self, band_keys, choose_story, matching_stories, Candidate, Clustered, Features, Member,
-    Params, ReadText, BOILERPLATE_MIN_ARTICLES, BOILERPLATE_WINDOW,
+    self, choose_story, matching_stories, Clustered, Features, Member, Params, ReadText,
+    BOILERPLATE_MIN_ARTICLES, BOILERPLATE_WINDOW,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::{HashMap, HashSet};
 
-/// Most recent articles read from one LSH bucket: a bucket that every article falls in (a
-/// shingle of the source's template that escaped boilerplate) costs no more than this.
-pub const BUCKET_SCAN_LIMIT: usize = 64;
-/// Candidates compared with a new article, those sharing the most band keys first.
-pub const MAX_CANDIDATES: usize = 32;
+/// Articles of another date whose text is identical are found by their text's hash, at most
+/// this many (the most recent).
+const IDENTICAL_LIMIT: i64 = 8;
+/// Loaded beyond the reach of `max_days_apart`, so that rounding never leaves a day out.
+const REACH_MARGIN: i64 = 86_400;
+
+/// The LSH index of a process, in memory: the fingerprints of the articles that a new article
+/// may be a copy of, read from `story_features` by date when first needed. An article dated
+/// `d` is compared with those dated within `max_days_apart` of `d` (the only ones
+/// [`cluster::same_story`] may accept, but identical texts, found by their hash at any date):
+/// the index covers the union of those reaches, loading what a new date adds. Every article
+/// clustered by this process is put in it. Dropped (and read again) after a rollback.
+pub struct StoryIndex {
+    index: Index,
+    /// Unix seconds `[from, to)` whose fingerprints are loaded; `None`: nothing yet.
+    covered: Option<(i64, i64)>,
+}
+
+impl StoryIndex {
+    pub fn new() -> StoryIndex {
+        StoryIndex {
+            index: Index::new(),
+            covered: None,
+        }
+    }
+
+    /// Load what the index lacks to compare an article dated `date` (nothing for an undated
+    /// one: it meets the articles already loaded).
+    fn cover(
+        &mut self,
+        conn: &Connection,
+        date: Option<i64>,
+        params: &Params,
+    ) -> rusqlite::Result<()> {
+        let Some(date) = date else { return Ok(()) };
+        let reach = (params.max_days_apart.max(0.0) * 86_400.0).ceil() as i64 + REACH_MARGIN;
+        let (from, to) = (date.saturating_sub(reach), date.saturating_add(reach));
+        match self.covered {
+            None => {
+                self.load(
+                    conn,
+                    "SELECT article_id FROM story_features
+                     WHERE (date >= ?1 AND date < ?2) OR date IS NULL",
+                    from,
+                    to,
+                )?;
+                self.covered = Some((from, to));
+            }
+            Some((low, high)) => {
+                if from < low {
+                    self.load_dates(conn, from, low)?;
+                }
+                if to > high {
+                    self.load_dates(conn, high, to)?;
+                }
+                self.covered = Some((from.min(low), to.max(high)));
+            }
+        }
+        Ok(())
+    }
+
+    fn load_dates(&mut self, conn: &Connection, from: i64, to: i64) -> rusqlite::Result<()> {
+        self.load(
+            conn,
+            "SELECT article_id FROM story_features WHERE date >= ?1 AND date < ?2",
+            from,
+            to,
+        )
+    }
+
+    /// Index the stored fingerprints of the ids that `select` lists (bound to `a`, `b`),
+    /// but those already indexed.
+    fn load(&mut self, conn: &Connection, select: &str, a: i64, b: i64) -> rusqlite::Result<()> {
+        let ids = conn
+            .prepare_cached(select)?
+            .query_map(params![a, b], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        self.load_ids(conn, ids.into_iter())
+    }
+
+    fn load_ids(
+        &mut self,
+        conn: &Connection,
+        ids: impl Iterator<Item = i64>,
+    ) -> rusqlite::Result<()> {
+        let mut read = conn.prepare_cached(
+            "SELECT f.signature, f.title, f.clean_len, f.date, coalesce(a.story, a.id)
+             FROM story_features f JOIN articles a ON a.id = f.article_id WHERE f.article_id = ?1",
+        )?;
+        for id in ids {
+            if self.index.contains(id) {
+                continue;
+            }
+            let row = read
+                .query_row([id], |r| {
+                    let blob: Vec<u8> = r.get(0)?;
+                    let features = Features::from_stored(r.get(1)?, r.get(2)?, r.get(3)?, &blob);
+                    Ok(features.map(|f| (f, r.get::<_, i64>(4))))
+                })
+                .optional()?;
+            // None: a fingerprint of another format (not a candidate until re-clustered).
+            if let Some(Some((features, story))) = row {
+                self.index.insert(id, story?, features);
+            }
+        }
+        Ok(())
+    }
+
+    /// Index the articles of another date whose text is identical to `features`'s.
+    fn add_identical(
+        &mut self,
+        conn: &Connection,
+        features: &Features,
+        exclude: i64,
+    ) -> rusqlite::Result<()> {
+        if features.shingles == 0 {
+            return Ok(());
+        }
+        let ids = conn
+            .prepare_cached(
+                "SELECT article_id FROM story_features WHERE text_hash = ?1 AND article_id != ?2
+                 ORDER BY article_id DESC LIMIT ?3",
+            )?
+            .query_map(
+                params![features.text_hash as i64, exclude, IDENTICAL_LIMIT],
+                |r| r.get::<_, i64>(0),
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        self.load_ids(conn, ids.into_iter())
+    }
+}
+
+impl Default for StoryIndex {
+    fn default() -> Self {
+        StoryIndex::new()
+    }
+}
 
 /// The lines that the source prints in several of its recent articles (headers, footers,
 /// "Lire aussi", author bios).
@@ -28,7 +162,6 @@ pub(super) fn source_boilerplate(
 ) -> rusqlite::Result<HashSet<u64>> {
     batch_boilerplate(conn, source, [], &HashSet::new())
 }
-
 /// The boilerplate of a source's batch: the lines that recur among the `batch` texts just
 /// stored (already read, their ids `batch_ids`) and the source's most recent other articles,
 /// [`BOILERPLATE_WINDOW`] articles in all. Stored articles are read by their kept line hashes;
@@ -71,11 +204,12 @@ pub(super) fn batch_boilerplate<'a>(
 }
 
 /// Cluster one stored article, new or updated in place: fingerprint it (its source's
-/// `boilerplate` left out), index it, compare it with its LSH candidates, and put it in the
-/// story of the best match or in a story of its own. Its previous story, if it leaves one, gets
-/// a new representative (or disappears when empty).
+/// `boilerplate` left out), store the fingerprint, compare it with its LSH candidates, and put
+/// it in the story of the best match or in a story of its own. Its previous story, if it
+/// leaves one, gets a new representative (or disappears when empty).
 pub(super) fn cluster_article(
     conn: &Connection,
+    stories: &mut StoryIndex,
     id: i64,
     boilerplate: &HashSet<u64>,
     params: &Params,
@@ -85,12 +219,14 @@ pub(super) fn cluster_article(
         [id],
         |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
     )?;
-    cluster_read(conn, id, &title, &ReadText::new(&text), boilerplate, params)
+    let read = ReadText::new(&text);
+    cluster_read(conn, stories, id, &title, &read, boilerplate, params)
 }
 
 /// [`cluster_article`] of an article whose stored `title` and text (`read`) the caller has.
 pub(super) fn cluster_read(
     conn: &Connection,
+    stories: &mut StoryIndex,
     id: i64,
     title: &str,
     read: &ReadText,
@@ -108,10 +244,17 @@ pub(super) fn cluster_read(
         .and_then(|d| DateTime::parse_from_rfc3339(&d).ok())
         .map(|d| d.with_timezone(&Utc));
     let features = Features::of_read(title, read, date, |line| boilerplate.contains(&line));
-    let keys = band_keys(&features);
-    let candidates = candidates(conn, &keys, id)?;
-    index_article(conn, id, &features, &keys, &read.line_hashes())?;
-    let clustered = match choose_story(&features, &candidates, params, previous) {
+    stories.cover(conn, features.date, params)?;
+    stories.add_identical(conn, &features, id)?;
+    store_features(conn, id, &features, &read.line_hashes())?;
+    let (chosen, matching) = {
+        let candidates = stories.index.candidates(&features, id);
+        (
+            choose_story(&features, &candidates, params, previous),
+            matching_stories(&features, &candidates, params),
+        )
+    };
+    let clustered = match chosen {
         Some(joined) => joined,
         None => Clustered {
             story: new_story_id(conn, id)?,
@@ -119,11 +262,13 @@ pub(super) fn cluster_read(
         },
     };
     set_story(conn, id, clustered.story)?;
-    for other in matching_stories(&features, &candidates, params) {
+    for other in matching {
         if other != clustered.story {
             merge_story(conn, other, clustered.story)?;
+            stories.index.merge_story(other, clustered.story);
         }
     }
+    stories.index.insert(id, clustered.story, features);
     refresh_story(conn, clustered.story)?;
     if let Some(previous) = previous.filter(|&p| p != clustered.story) {
         refresh_story(conn, previous)?;
@@ -131,76 +276,18 @@ pub(super) fn cluster_read(
     Ok(clustered)
 }
 
-/// The indexed articles sharing at least one of `keys`, but `exclude`: at most
-/// [`BUCKET_SCAN_LIMIT`] (the most recent) per key, then the [`MAX_CANDIDATES`] sharing the
-/// most keys. The cost depends on these limits, never on the size of the archive.
-pub(super) fn candidates(
-    conn: &Connection,
-    keys: &[i64],
-    exclude: i64,
-) -> rusqlite::Result<Vec<Candidate>> {
-    let mut bucket = conn.prepare_cached(
-        "SELECT article_id FROM story_bands WHERE band_key = ?1 ORDER BY article_id DESC LIMIT ?2",
-    )?;
-    let mut shared = HashMap::<i64, usize>::new();
-    for key in keys {
-        let ids = bucket.query_map(params![key, BUCKET_SCAN_LIMIT as i64], |r| r.get(0))?;
-        for id in ids {
-            let id: i64 = id?;
-            if id != exclude {
-                *shared.entry(id).or_default() += 1;
-            }
-        }
-    }
-    let mut ranked: Vec<(i64, usize)> = shared.into_iter().collect();
-    ranked.sort_unstable_by_key(|&(id, n)| (std::cmp::Reverse(n), std::cmp::Reverse(id)));
-    ranked.truncate(MAX_CANDIDATES);
-
-    let mut load = conn.prepare_cached(
-        "SELECT f.signature, f.title, f.clean_len, f.date, coalesce(a.story, a.id)
-         FROM story_features f JOIN articles a ON a.id = f.article_id WHERE f.article_id = ?1",
-    )?;
-    let mut found = Vec::with_capacity(ranked.len());
-    for (id, _) in ranked {
-        let row = load
-            .query_row([id], |r| {
-                let blob: Vec<u8> = r.get(0)?;
-                let story = r.get(4)?;
-                let features = Features::from_stored(r.get(1)?, r.get(2)?, r.get(3)?, &blob);
-                Ok(features.map(|features| Candidate {
-                    id,
-                    story,
-                    features,
-                }))
-            })
-            .optional()?;
-        // No row: a band row left by a deleted article. None: a fingerprint of another format.
-        found.extend(row.flatten());
-    }
-    Ok(found)
-}
-
-/// Store an article's fingerprint, band keys and line hashes, replacing those of a previous
-/// version.
-pub(super) fn index_article(
+/// Store an article's fingerprint and line hashes, replacing those of a previous version.
+pub(super) fn store_features(
     conn: &Connection,
     id: i64,
     features: &Features,
-    keys: &[i64],
     lines: &[u64],
 ) -> rusqlite::Result<()> {
-    if let Some(old) = stored_features(conn, id)? {
-        let mut delete =
-            conn.prepare_cached("DELETE FROM story_bands WHERE band_key = ?1 AND article_id = ?2")?;
-        for key in band_keys(&old) {
-            delete.execute(params![key, id])?;
-        }
-    }
     conn.prepare_cached(
-        "INSERT INTO story_features (article_id, signature, title, clean_len, date, lines)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO story_features (article_id, signature, title, clean_len, date, lines, text_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (article_id) DO UPDATE SET signature = ?2, title = ?3, clean_len = ?4, date = ?5,
-             lines = ?6",
+             lines = ?6, text_hash = ?7",
     )?
     .execute(params![
         id,
@@ -209,13 +296,8 @@ pub(super) fn index_article(
         features.clean_len,
         features.date,
         cluster::lines_blob(lines),
+        features.text_hash as i64,
     ])?;
-    let mut insert = conn.prepare_cached(
-        "INSERT OR IGNORE INTO story_bands (band_key, article_id) VALUES (?1, ?2)",
-    )?;
-    for key in keys {
-        insert.execute(params![key, id])?;
-    }
     Ok(())
 }
 
@@ -302,6 +384,24 @@ fn new_story_id(conn: &Connection, article: i64) -> rusqlite::Result<i64> {
     )
 }
 
+/// Copy each fingerprint's text hash out of its signature BLOB into its own column, for the
+/// fingerprints stored before the column existed (the upgrade to schema 8).
+pub(super) fn fill_text_hashes(conn: &Connection) -> rusqlite::Result<()> {
+    let rows = conn
+        .prepare("SELECT article_id, signature FROM story_features WHERE text_hash IS NULL")?
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut update =
+        conn.prepare("UPDATE story_features SET text_hash = ?2 WHERE article_id = ?1")?;
+    for (id, blob) in rows {
+        // A BLOB of another format stays without: it is re-fingerprinted when clustered again.
+        if let Some(features) = Features::from_stored(String::new(), 0, None, &blob) {
+            update.execute(params![id, features.text_hash as i64])?;
+        }
+    }
+    Ok(())
+}
+
 /// Articles without a fingerprint (stored before clustering existed), oldest first.
 /// Scans the articles table: for a one-off catch-up, not for every fetch.
 pub(super) fn unclustered(conn: &Connection, limit: usize) -> rusqlite::Result<Vec<(i64, String)>> {
@@ -335,10 +435,17 @@ impl Store {
         boilerplate: &HashSet<u64>,
         params: &Params,
     ) -> rusqlite::Result<Clustered> {
-        let tx = self.write()?;
-        let clustered = cluster_article(&tx, id, boilerplate, params)?;
-        tx.commit()?;
-        Ok(clustered)
+        let stories = self.stories.get_or_insert_with(StoryIndex::new);
+        let clustered = super::immediate(&mut self.conn).and_then(|tx| {
+            let clustered = cluster_article(&tx, stories, id, boilerplate, params)?;
+            tx.commit()?;
+            Ok(clustered)
+        });
+        if clustered.is_err() {
+            // The index may hold what the rollback took back.
+            self.stories = None;
+        }
+        clustered
     }
 
     /// The lines that `source` prints in several of its recent articles.
@@ -349,18 +456,24 @@ impl Store {
     /// Cluster up to `limit` articles that have no fingerprint yet (a database from before
     /// stories), oldest first, in one transaction. Returns how many; call until it returns 0.
     pub fn cluster_backlog(&mut self, params: &Params, limit: usize) -> rusqlite::Result<usize> {
-        let tx = self.write()?;
-        let pending = unclustered(&tx, limit)?;
-        let mut boilerplate = HashMap::<String, HashSet<u64>>::new();
-        for (id, source) in &pending {
-            if !boilerplate.contains_key(source) {
-                let lines = source_boilerplate(&tx, source)?;
-                boilerplate.insert(source.clone(), lines);
+        let stories = self.stories.get_or_insert_with(StoryIndex::new);
+        let done = super::immediate(&mut self.conn).and_then(|tx| {
+            let pending = unclustered(&tx, limit)?;
+            let mut boilerplate = HashMap::<String, HashSet<u64>>::new();
+            for (id, source) in &pending {
+                if !boilerplate.contains_key(source) {
+                    let lines = source_boilerplate(&tx, source)?;
+                    boilerplate.insert(source.clone(), lines);
+                }
+                cluster_article(&tx, stories, *id, &boilerplate[source], params)?;
             }
-            cluster_article(&tx, *id, &boilerplate[source], params)?;
+            tx.commit()?;
+            Ok(pending.len())
+        });
+        if done.is_err() {
+            self.stories = None;
         }
-        tx.commit()?;
-        Ok(pending.len())
+        done
     }
 
     /// An article's stored fingerprint (`None`: not clustered yet, or of an older format).
@@ -368,9 +481,23 @@ impl Store {
         stored_features(&self.conn, id)
     }
 
-    /// The indexed articles sharing band keys with `keys`, but `exclude`.
-    pub fn story_candidates(&self, keys: &[i64], exclude: i64) -> rusqlite::Result<Vec<Candidate>> {
-        candidates(&self.conn, keys, exclude)
+    /// The articles that an article dated like `features` is compared with, sharing band keys
+    /// with it, but `exclude`: `(id, story)`, those sharing the most keys first.
+    pub fn story_candidates(
+        &mut self,
+        features: &Features,
+        exclude: i64,
+        params: &Params,
+    ) -> rusqlite::Result<Vec<(i64, i64)>> {
+        let stories = self.stories.get_or_insert_with(StoryIndex::new);
+        stories.cover(&self.conn, features.date, params)?;
+        stories.add_identical(&self.conn, features, exclude)?;
+        Ok(stories
+            .index
+            .candidates(features, exclude)
+            .iter()
+            .map(|c| (c.id, c.story))
+            .collect())
     }
 }
 
@@ -524,16 +651,10 @@ mod tests {
         assert_eq!(story(&store, b), a);
         assert_eq!(representative(&store, a), Some(b));
         assert_eq!(representative(&store, moved.story), Some(a));
-        let features = store.story_features(a).unwrap().unwrap();
-        let rows = count(
-            &store,
-            &format!("SELECT count(*) FROM story_bands WHERE article_id = {a}"),
-        );
-        assert_eq!(
-            rows as usize,
-            band_keys(&features).len(),
-            "old keys removed"
-        );
+        // Its former keys no longer find it.
+        let release = store.story_features(b).unwrap().unwrap();
+        let found = store.story_candidates(&release, b, &params).unwrap();
+        assert!(found.iter().all(|&(id, _)| id != a), "{found:?}");
 
         // Rewritten back: it rejoins, and its one-member story disappears.
         store
@@ -556,14 +677,11 @@ mod tests {
         let b = insert(&store, "t", "Kerlann", RELEASE, "2025-11-04T10:00:00Z");
         store.cluster_article(a, &params).unwrap();
         store.cluster_article(b, &params).unwrap();
-        let keys = band_keys(&store.story_features(a).unwrap().unwrap());
-        let found: Vec<i64> = store
-            .story_candidates(&keys, a)
-            .unwrap()
-            .iter()
-            .map(|c| c.id)
-            .collect();
-        assert_eq!(found, [b]);
+        let features = store.story_features(a).unwrap().unwrap();
+        assert_eq!(
+            store.story_candidates(&features, a, &params).unwrap(),
+            [(b, a)]
+        );
         store
             .conn
             .execute("DELETE FROM articles WHERE id = ?1", [b])
@@ -573,8 +691,45 @@ mod tests {
             1,
             "cascade"
         );
-        assert!(store.story_candidates(&keys, a).unwrap().is_empty());
-        assert!(store.story_candidates(&[], a).unwrap().is_empty());
+        // The next process reads the index from what the database keeps.
+        store.stories = None;
+        assert!(store
+            .story_candidates(&features, a, &params)
+            .unwrap()
+            .is_empty());
+    }
+
+    /// A fresh index (a new process) loads the fingerprints within reach of each date it is
+    /// asked about, earlier dates too; an identical text is found at any date by its hash.
+    #[test]
+    fn the_index_loads_what_each_date_reaches_and_identical_texts_at_any_date() {
+        let mut store = Store::open_in_memory().unwrap();
+        let params = Params::default();
+        let short = RELEASE
+            .split("\n\n")
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let old = insert(&store, "a", "Kerlann", &short, "2020-03-01T09:00:00Z");
+        let recent = insert(&store, "b", "Catalogue", OTHER, "2026-03-01T09:00:00Z");
+        store.cluster_article(old, &params).unwrap();
+        store.cluster_article(recent, &params).unwrap();
+
+        store.stories = None;
+        // First asked about 2026: 2020 is out of reach, and loaded when a 2020 copy comes.
+        let again = insert(&store, "c", "Catalogue", OTHER, "2026-03-02T09:00:00Z");
+        assert_eq!(store.cluster_article(again, &params).unwrap().story, recent);
+        let copy = insert(&store, "d", "Kerlann", RELEASE, "2020-03-02T09:00:00Z");
+        assert_eq!(store.cluster_article(copy, &params).unwrap().story, old);
+
+        store.stories = None;
+        // Six years apart: a copy is another story, an identical text the same.
+        let longer = format!("{RELEASE}\n\n{FOOTER}");
+        let near = insert(&store, "e", "Kerlann", &longer, "2026-03-04T09:00:00Z");
+        assert_eq!(store.cluster_article(near, &params).unwrap().matched, None);
+        let identical = insert(&store, "f", "Kerlann", &short, "2026-03-04T10:00:00Z");
+        let identical = store.cluster_article(identical, &params).unwrap();
+        assert_eq!((identical.story, identical.matched), (old, Some(old)));
     }
 
     #[test]

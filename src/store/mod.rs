@@ -23,10 +23,14 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_published_approximate.sql"),
     include_str!("migrations/0005_digests.sql"),
     include_str!("migrations/0006_batch_index.sql"),
+    include_str!("migrations/0007_fts_bulk.sql"),
+    include_str!("migrations/0008_story_index.sql"),
 ];
 
 /// The schema step that brought stories: a database upgraded past it clusters its backlog.
 const STORIES_SCHEMA: usize = 2;
+/// The schema step that keeps each fingerprint's text hash apart (filled on the upgrade).
+const TEXT_HASH_SCHEMA: usize = 8;
 /// Articles clustered per transaction when catching up.
 const BACKLOG_BATCH: usize = 1000;
 
@@ -44,6 +48,8 @@ pub struct Store {
     conn: Connection,
     /// The group of writes under way, if one is open.
     group: Option<Group>,
+    /// The LSH index of stories, filled when clustering first needs it.
+    stories: Option<cluster::StoryIndex>,
 }
 
 /// Several sources' writes in one transaction ([`Store::begin_group`]): each source in a
@@ -51,6 +57,11 @@ pub struct Store {
 struct Group {
     /// New articles not in the full-text index yet.
     unindexed: Vec<i64>,
+}
+
+/// [`Store::write`] on the connection alone (its caller borrows other fields of the store).
+fn immediate(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
 }
 
 /// Put articles in the full-text index (their rows are stored). One row per statement, with
@@ -110,15 +121,18 @@ impl Store {
             rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
             true,
         )?;
-        Ok(Store { conn, group: None })
+        Ok(Store {
+            conn,
+            group: None,
+            stories: None,
+        })
     }
 
     /// A write transaction that takes the write lock at once, waiting (up to [`BUSY_TIMEOUT`])
     /// for another process's writes to end: one that read first, then wrote, would be refused
     /// at once while a fetch writes, the busy timeout not applying to that upgrade.
     fn write(&mut self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
-        self.conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        immediate(&mut self.conn)
     }
 
     /// Open a group (if none is open): the writes of the next sources (`save_articles`,
@@ -150,6 +164,7 @@ impl Store {
             .and_then(|()| self.conn.execute_batch("COMMIT"));
         if let Err(e) = committed {
             let _ = self.conn.execute_batch("ROLLBACK");
+            self.stories = None;
             return Err(e.into());
         }
         Ok(())
@@ -170,6 +185,11 @@ impl Store {
             tx.execute_batch(sql)
                 .with_context(|| format!("schema migration {} failed", step + 1))?;
             tx.pragma_update(None, "user_version", step + 1)?;
+            tx.commit()?;
+        }
+        if (1..TEXT_HASH_SCHEMA).contains(&version) {
+            let tx = self.write()?;
+            cluster::fill_text_hashes(&tx)?;
             tx.commit()?;
         }
         // Articles stored before stories existed are clustered once, on the upgrade.

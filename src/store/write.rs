@@ -121,6 +121,26 @@ impl Store {
         stories: &StoryParams,
         now: DateTime<Utc>,
     ) -> anyhow::Result<WriteCounts> {
+        let saved = self.save_batch(source, validators, fallback_url, articles, stories, now);
+        if saved.is_err() {
+            // The story index may hold what the savepoint's rollback took back.
+            self.stories = None;
+        }
+        saved
+    }
+
+    fn save_batch(
+        &mut self,
+        source: &Source,
+        validators: &Validators,
+        fallback_url: &str,
+        articles: &[Prepared],
+        stories: &StoryParams,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<WriteCounts> {
+        let index = self
+            .stories
+            .get_or_insert_with(super::cluster::StoryIndex::new);
         let tx = self.conn.savepoint()?;
         let now_text = format_time(now);
         let mut counts = WriteCounts::default();
@@ -170,6 +190,7 @@ impl Store {
                 let title = &article.draft.title;
                 super::cluster::cluster_read(
                     &tx,
+                    index,
                     *id,
                     title,
                     &article.read,

@@ -1,0 +1,365 @@
+//! The LSH index, in memory: which fingerprinted articles share a band key with a new one.
+//! Pure like the rest of `cluster`: the store fills it from the fingerprints it keeps (the band
+//! keys are derived from the signatures, never stored) and asks it for candidates.
+//!
+//! One open-addressing table a band: a slot holds the position of an article in `entries`, and
+//! the key it stands for is recomputed from that article's signatures when probed, so a slot
+//! costs 4 bytes. A key found in more than [`BUCKET_LIMIT`] articles keeps the most recent ones
+//! (highest ids): a shingle of a source's template that escaped boilerplate fills a bucket, and
+//! must not make every article a candidate of every other.
+
+use super::{band_key, Candidate, Features, LEAD_BANDS, TEXT_BANDS};
+use std::collections::HashMap;
+
+/// Articles kept per band key: the most recent (highest ids).
+pub const BUCKET_LIMIT: usize = 64;
+/// Candidates compared with a new article, those sharing the most band keys first.
+pub const MAX_CANDIDATES: usize = 32;
+
+const EMPTY: u32 = u32::MAX;
+/// Slots of a band's table when it is first used (a power of two).
+const FIRST_SLOTS: usize = 1024;
+
+/// Fingerprinted articles and their band keys.
+#[derive(Default)]
+pub struct Index {
+    entries: Vec<Entry>,
+    by_id: HashMap<i64, u32>,
+    bands: Vec<Band>,
+}
+
+struct Entry {
+    id: i64,
+    story: i64,
+    features: Features,
+}
+
+/// One band's open-addressing table (linear probing): positions in `entries`, `EMPTY` for none.
+#[derive(Default)]
+struct Band {
+    slots: Vec<u32>,
+    used: usize,
+}
+
+impl Index {
+    pub fn new() -> Index {
+        Index {
+            bands: (0..TEXT_BANDS).map(|_| Band::default()).collect(),
+            ..Index::default()
+        }
+    }
+
+    /// Articles indexed.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn contains(&self, id: i64) -> bool {
+        self.by_id.contains_key(&id)
+    }
+
+    /// Index article `id` of `story` (or replace what was indexed of it: an article updated in
+    /// place keeps its place, and its former keys no longer find it).
+    pub fn insert(&mut self, id: i64, story: i64, features: Features) {
+        let at = match self.by_id.get(&id) {
+            Some(&at) => {
+                let entry = &mut self.entries[at as usize];
+                entry.story = story;
+                entry.features = features;
+                at
+            }
+            None => {
+                let at = u32::try_from(self.entries.len()).unwrap_or(EMPTY - 1);
+                self.entries.push(Entry {
+                    id,
+                    story,
+                    features,
+                });
+                self.by_id.insert(id, at);
+                at
+            }
+        };
+        for band in 0..TEXT_BANDS {
+            let current: Vec<i64> = keys(&self.entries[at as usize].features, band).collect();
+            for key in current {
+                self.put(band, key, at);
+            }
+        }
+    }
+
+    /// The indexed articles sharing at least one band key with `features`, but `exclude`: the
+    /// [`MAX_CANDIDATES`] sharing the most keys (then the most recent).
+    pub fn candidates(&self, features: &Features, exclude: i64) -> Vec<Candidate<'_>> {
+        let mut shared = HashMap::<u32, usize>::new();
+        let mut found = Vec::new();
+        for band in 0..TEXT_BANDS {
+            for key in keys(features, band) {
+                found.clear();
+                self.find(band, key, &mut found);
+                found.sort_unstable();
+                found.dedup();
+                for &at in &found {
+                    if self.entries[at as usize].id != exclude {
+                        *shared.entry(at).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut ranked: Vec<(u32, usize)> = shared.into_iter().collect();
+        let id = |at: u32| self.entries[at as usize].id;
+        ranked.sort_unstable_by_key(|&(at, n)| (std::cmp::Reverse(n), std::cmp::Reverse(id(at))));
+        ranked.truncate(MAX_CANDIDATES);
+        ranked
+            .into_iter()
+            .map(|(at, _)| {
+                let entry = &self.entries[at as usize];
+                Candidate {
+                    id: entry.id,
+                    story: entry.story,
+                    features: &entry.features,
+                }
+            })
+            .collect()
+    }
+
+    /// Article `id` is now in `story`.
+    pub fn set_story(&mut self, id: i64, story: i64) {
+        if let Some(&at) = self.by_id.get(&id) {
+            self.entries[at as usize].story = story;
+        }
+    }
+
+    /// Every indexed member of story `from` is now in story `into`.
+    pub fn merge_story(&mut self, from: i64, into: i64) {
+        for entry in self.entries.iter_mut().filter(|e| e.story == from) {
+            entry.story = into;
+        }
+    }
+
+    /// Positions of the articles whose keys in `band` include `key`, pushed onto `found`
+    /// (an article indexed under two keys that probe into each other may come twice).
+    fn find(&self, band: usize, key: i64, found: &mut Vec<u32>) {
+        let table = &self.bands[band];
+        if table.slots.is_empty() {
+            return;
+        }
+        let mask = table.slots.len() - 1;
+        let mut slot = start(key, mask);
+        while table.slots[slot] != EMPTY {
+            let at = table.slots[slot];
+            if self.has_key(at, band, key) {
+                found.push(at);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    fn has_key(&self, at: u32, band: usize, key: i64) -> bool {
+        keys(&self.entries[at as usize].features, band).any(|k| k == key)
+    }
+
+    /// Put article `at` under `key` in `band`, unless it is there already. A full bucket gives
+    /// its least recent article's slot to a more recent one.
+    fn put(&mut self, band: usize, key: i64, at: u32) {
+        if self.bands[band].used * 2 >= self.bands[band].slots.len() {
+            self.grow(band);
+        }
+        let id = self.entries[at as usize].id;
+        let table = &self.bands[band];
+        let mask = table.slots.len() - 1;
+        let mut slot = start(key, mask);
+        let mut in_bucket = 0;
+        let mut oldest: Option<(i64, usize)> = None;
+        while table.slots[slot] != EMPTY {
+            let other = table.slots[slot];
+            if other == at {
+                // Already under this key, or under an older key of its own that probes here:
+                // a slot of its own is enough either way.
+                if self.has_key(at, band, key) {
+                    return;
+                }
+            } else if self.has_key(other, band, key) {
+                in_bucket += 1;
+                let other_id = self.entries[other as usize].id;
+                if oldest.is_none_or(|(o, _)| other_id < o) {
+                    oldest = Some((other_id, slot));
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
+        let table = &mut self.bands[band];
+        match oldest {
+            Some((oldest_id, oldest_slot)) if in_bucket >= BUCKET_LIMIT => {
+                if oldest_id < id {
+                    table.slots[oldest_slot] = at;
+                }
+            }
+            _ => {
+                table.slots[slot] = at;
+                table.used += 1;
+            }
+        }
+    }
+
+    /// Double a band's table, keeping each article under its current keys only.
+    fn grow(&mut self, band: usize) {
+        let size = (self.bands[band].slots.len() * 2).max(FIRST_SLOTS);
+        let old = std::mem::replace(
+            &mut self.bands[band],
+            Band {
+                slots: vec![EMPTY; size],
+                used: 0,
+            },
+        );
+        let mut positions: Vec<u32> = old.slots.into_iter().filter(|&s| s != EMPTY).collect();
+        positions.sort_unstable();
+        positions.dedup();
+        for at in positions {
+            let current: Vec<i64> = keys(&self.entries[at as usize].features, band).collect();
+            for key in current {
+                self.put(band, key, at);
+            }
+        }
+    }
+}
+
+/// The keys of `features` in `band`: its text signature's, and its lead's when it has a lead
+/// of its own with another value there (see [`super::band_keys`]). None for an empty text.
+fn keys(features: &Features, band: usize) -> impl Iterator<Item = i64> + '_ {
+    let indexed = features.shingles > 0;
+    let text = band_key(&features.text, band);
+    let lead = features
+        .lead
+        .as_ref()
+        .filter(|_| band < LEAD_BANDS)
+        .map(|lead| band_key(lead, band))
+        .filter(|&k| k != text);
+    indexed
+        .then_some(text)
+        .into_iter()
+        .chain(lead.filter(|_| indexed))
+}
+
+/// The slot where probing for `key` starts (keys are mixed hashes: their high bits will do).
+fn start(key: i64, mask: usize) -> usize {
+    ((key as u64) >> 32) as usize & mask
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A text of `words` made-up words drawn from `seed`: texts of other seeds share no shingle.
+    fn text(seed: u64, words: usize) -> String {
+        let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        (0..words)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                format!("mot{}", state % 100_000)
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn features(text: &str) -> Features {
+        Features::new("Titre", text, None, |_| false)
+    }
+
+    fn ids(candidates: &[Candidate]) -> Vec<i64> {
+        candidates.iter().map(|c| c.id).collect()
+    }
+
+    #[test]
+    fn a_full_bucket_keeps_its_most_recent_articles() {
+        let mut index = Index::new();
+        let same = features(&text(1, 200));
+        // Out of order, as a run that loads an older date range after writing new articles.
+        let mut order: Vec<i64> = (1..=100).collect();
+        order.reverse();
+        order.rotate_left(30);
+        for &id in &order {
+            index.insert(id, id, same.clone());
+        }
+        for band in 0..TEXT_BANDS {
+            for key in keys(&same, band) {
+                let mut found = Vec::new();
+                index.find(band, key, &mut found);
+                let mut found: Vec<i64> = found
+                    .iter()
+                    .map(|&at| index.entries[at as usize].id)
+                    .collect();
+                found.sort_unstable();
+                found.dedup();
+                assert_eq!(found, (37..=100).collect::<Vec<_>>(), "band {band}");
+            }
+        }
+        let candidates = index.candidates(&same, 100);
+        assert_eq!(ids(&candidates), (68..=99).rev().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn candidates_share_keys_the_most_shared_first_and_never_the_article_itself() {
+        let mut index = Index::new();
+        let original = text(2, 300);
+        let words: Vec<&str> = original.split(' ').collect();
+        // Most of the text, then a tenth of it in another text.
+        let copy = words[..270].join(" ");
+        let quote = format!("{} {}", text(3, 300), words[..30].join(" "));
+        index.insert(1, 1, features(&original));
+        index.insert(2, 2, features(&copy));
+        index.insert(3, 3, features(&quote));
+        index.insert(4, 4, features(&text(4, 300)));
+        let found = index.candidates(&features(&original), 1);
+        assert_eq!(ids(&found)[0], 2, "{:?}", ids(&found));
+        assert!(!ids(&found).contains(&1));
+        assert!(!ids(&found).contains(&4), "unrelated text");
+        let empty = features("");
+        index.insert(5, 5, empty.clone());
+        assert!(
+            index.candidates(&empty, 0).is_empty(),
+            "an empty text has no keys"
+        );
+    }
+
+    #[test]
+    fn an_article_indexed_again_is_found_by_its_new_keys_and_stories_follow() {
+        let mut index = Index::new();
+        let (first, second) = (features(&text(5, 200)), features(&text(6, 200)));
+        index.insert(1, 1, first.clone());
+        index.insert(2, 2, first.clone());
+        index.insert(1, 7, second.clone());
+        assert_eq!(ids(&index.candidates(&first, 0)), [2]);
+        assert_eq!(ids(&index.candidates(&second, 0)), [1]);
+        assert_eq!(index.len(), 2);
+        index.insert(3, 3, second.clone());
+        index.merge_story(7, 3);
+        index.set_story(2, 3);
+        let stories: Vec<i64> = index
+            .candidates(&second, 0)
+            .iter()
+            .map(|c| c.story)
+            .collect();
+        assert_eq!(stories, [3, 3]);
+        assert_eq!(index.candidates(&first, 0)[0].story, 3);
+    }
+
+    #[test]
+    fn every_article_is_found_again_after_the_tables_grow() {
+        let mut index = Index::new();
+        let all: Vec<Features> = (0..3000).map(|n| features(&text(100 + n, 60))).collect();
+        for (id, f) in all.iter().enumerate() {
+            index.insert(id as i64, id as i64, f.clone());
+        }
+        assert!(index.bands.iter().all(|b| b.slots.len() > FIRST_SLOTS));
+        for (id, f) in all.iter().enumerate() {
+            let found = index.candidates(f, -1);
+            assert_eq!(found.first().map(|c| c.id), Some(id as i64));
+        }
+    }
+}
