@@ -23,7 +23,7 @@ const FIRST_SLOTS: usize = 1024;
 /// Fingerprinted articles and their band keys.
 #[derive(Default)]
 pub struct Index {
-    entries: Vec<Entry>,
+    entries: Entries,
     by_id: HashMap<i64, u32>,
     bands: Vec<Band>,
 }
@@ -32,6 +32,46 @@ struct Entry {
     id: i64,
     story: i64,
     features: Features,
+}
+
+/// The entries, in pages of [`PAGE`] that never move: a vector doubling as it grows would
+/// hold twice the entries (600 bytes each) at its peak.
+#[derive(Default)]
+struct Entries {
+    pages: Vec<Vec<Entry>>,
+    len: usize,
+}
+
+const PAGE: usize = 1024;
+
+impl Entries {
+    fn push(&mut self, entry: Entry) -> u32 {
+        if self.len % PAGE == 0 {
+            self.pages.push(Vec::with_capacity(PAGE));
+        }
+        if let Some(page) = self.pages.last_mut() {
+            page.push(entry);
+        }
+        self.len += 1;
+        u32::try_from(self.len - 1).unwrap_or(EMPTY - 1)
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut Entry> {
+        self.pages.iter_mut().flatten()
+    }
+}
+
+impl std::ops::Index<u32> for Entries {
+    type Output = Entry;
+    fn index(&self, at: u32) -> &Entry {
+        &self.pages[at as usize / PAGE][at as usize % PAGE]
+    }
+}
+
+impl std::ops::IndexMut<u32> for Entries {
+    fn index_mut(&mut self, at: u32) -> &mut Entry {
+        &mut self.pages[at as usize / PAGE][at as usize % PAGE]
+    }
 }
 
 /// One band's open-addressing table (linear probing): positions in `entries`, `EMPTY` for none.
@@ -51,11 +91,11 @@ impl Index {
 
     /// Articles indexed.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.len == 0
     }
 
     pub fn contains(&self, id: i64) -> bool {
@@ -67,14 +107,13 @@ impl Index {
     pub fn insert(&mut self, id: i64, story: i64, features: Features) {
         let at = match self.by_id.get(&id) {
             Some(&at) => {
-                let entry = &mut self.entries[at as usize];
+                let entry = &mut self.entries[at];
                 entry.story = story;
                 entry.features = features;
                 at
             }
             None => {
-                let at = u32::try_from(self.entries.len()).unwrap_or(EMPTY - 1);
-                self.entries.push(Entry {
+                let at = self.entries.push(Entry {
                     id,
                     story,
                     features,
@@ -84,8 +123,8 @@ impl Index {
             }
         };
         for band in 0..TEXT_BANDS {
-            let current: Vec<i64> = keys(&self.entries[at as usize].features, band).collect();
-            for key in current {
+            let (current, n) = owned_keys(&self.entries[at].features, band);
+            for &key in &current[..n] {
                 self.put(band, key, at);
             }
         }
@@ -103,20 +142,20 @@ impl Index {
                 found.sort_unstable();
                 found.dedup();
                 for &at in &found {
-                    if self.entries[at as usize].id != exclude {
+                    if self.entries[at].id != exclude {
                         *shared.entry(at).or_default() += 1;
                     }
                 }
             }
         }
         let mut ranked: Vec<(u32, usize)> = shared.into_iter().collect();
-        let id = |at: u32| self.entries[at as usize].id;
+        let id = |at: u32| self.entries[at].id;
         ranked.sort_unstable_by_key(|&(at, n)| (std::cmp::Reverse(n), std::cmp::Reverse(id(at))));
         ranked.truncate(MAX_CANDIDATES);
         ranked
             .into_iter()
             .map(|(at, _)| {
-                let entry = &self.entries[at as usize];
+                let entry = &self.entries[at];
                 Candidate {
                     id: entry.id,
                     story: entry.story,
@@ -129,7 +168,7 @@ impl Index {
     /// Article `id` is now in `story`.
     pub fn set_story(&mut self, id: i64, story: i64) {
         if let Some(&at) = self.by_id.get(&id) {
-            self.entries[at as usize].story = story;
+            self.entries[at].story = story;
         }
     }
 
@@ -159,7 +198,7 @@ impl Index {
     }
 
     fn has_key(&self, at: u32, band: usize, key: i64) -> bool {
-        keys(&self.entries[at as usize].features, band).any(|k| k == key)
+        keys(&self.entries[at].features, band).any(|k| k == key)
     }
 
     /// Put article `at` under `key` in `band`, unless it is there already. A full bucket gives
@@ -168,7 +207,7 @@ impl Index {
         if self.bands[band].used * 2 >= self.bands[band].slots.len() {
             self.grow(band);
         }
-        let id = self.entries[at as usize].id;
+        let id = self.entries[at].id;
         let table = &self.bands[band];
         let mask = table.slots.len() - 1;
         let mut slot = start(key, mask);
@@ -184,7 +223,7 @@ impl Index {
                 }
             } else if self.has_key(other, band, key) {
                 in_bucket += 1;
-                let other_id = self.entries[other as usize].id;
+                let other_id = self.entries[other].id;
                 if oldest.is_none_or(|(o, _)| other_id < o) {
                     oldest = Some((other_id, slot));
                 }
@@ -219,8 +258,8 @@ impl Index {
         positions.sort_unstable();
         positions.dedup();
         for at in positions {
-            let current: Vec<i64> = keys(&self.entries[at as usize].features, band).collect();
-            for key in current {
+            let (current, n) = owned_keys(&self.entries[at].features, band);
+            for &key in &current[..n] {
                 self.put(band, key, at);
             }
         }
@@ -242,6 +281,17 @@ fn keys(features: &Features, band: usize) -> impl Iterator<Item = i64> + '_ {
         .then_some(text)
         .into_iter()
         .chain(lead.filter(|_| indexed))
+}
+
+/// [`keys`] kept apart from `features` (at most two: the text's and the lead's).
+fn owned_keys(features: &Features, band: usize) -> ([i64; 2], usize) {
+    let mut out = [0; 2];
+    let mut n = 0;
+    for (slot, key) in out.iter_mut().zip(keys(features, band)) {
+        *slot = key;
+        n += 1;
+    }
+    (out, n)
 }
 
 /// The slot where probing for `key` starts (keys are mixed hashes: their high bits will do).
@@ -290,10 +340,7 @@ mod tests {
             for key in keys(&same, band) {
                 let mut found = Vec::new();
                 index.find(band, key, &mut found);
-                let mut found: Vec<i64> = found
-                    .iter()
-                    .map(|&at| index.entries[at as usize].id)
-                    .collect();
+                let mut found: Vec<i64> = found.iter().map(|&at| index.entries[at].id).collect();
                 found.sort_unstable();
                 found.dedup();
                 assert_eq!(found, (37..=100).collect::<Vec<_>>(), "band {band}");

@@ -602,12 +602,15 @@ struct Line {
 impl Line {
     fn read(raw: &str) -> Option<Line> {
         let folded = crate::normalize::fold(raw);
-        let (words, stops): (Vec<u64>, Vec<bool>) = words(&folded)
+        let (mut words, mut stops): (Vec<u64>, Vec<bool>) = words(&folded)
             .map(|w| (hash_word(w), is_stop_word(w)))
             .unzip();
         if words.is_empty() {
             return None;
         }
+        // Kept until the article is written: no room left over from growing.
+        words.shrink_to_fit();
+        stops.shrink_to_fit();
         let hash = words.iter().fold(SEED_LINE, |h, &w| mix(h ^ w));
         Some(Line {
             hash,
