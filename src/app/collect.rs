@@ -36,6 +36,10 @@ pub struct Collector {
     pub max_items: usize,
     /// CPU-bound work (parsing, extraction, tagging) running at once: one task a core.
     pub cpu: tokio::sync::Semaphore,
+    /// Sources parsed and not yet written: [`Collected::Parsed`] holds a permit. A feed takes
+    /// one before it is parsed (its parsed items and their texts read for clustering are
+    /// several times the size of its body), an HTML source before its items are prepared.
+    pub ready: Arc<tokio::sync::Semaphore>,
 }
 
 /// A question to the writer: which of these canonical URLs are stored already?
@@ -83,6 +87,8 @@ pub enum Collected {
         fallback_url: String,
         /// Items seen but not stored this run (their page failed), and other remarks.
         notes: Vec<String>,
+        /// Of [`Collector::ready`]: released once the articles are written (dropped).
+        ready: Option<tokio::sync::OwnedSemaphorePermit>,
     },
     Failed {
         message: String,
@@ -160,6 +166,7 @@ impl Collector {
             Err(e) => return Collected::from_fetch_error(e, "feed"),
         };
         let validators = body.validators.clone();
+        let ready = self.ready.clone().acquire_owned().await.ok();
         let parsed = self
             .compute(move || {
                 let feed = parse_feed(&body.bytes, body.content_type.as_deref(), &body.final_url)?;
@@ -188,7 +195,7 @@ impl Collector {
         if source.full_content {
             drafts = self.clone().complete(&job, drafts, &mut notes).await;
         }
-        self.parsed(drafts, source, validators, fallback_url, notes)
+        self.parsed(drafts, source, validators, fallback_url, notes, ready)
             .await
     }
 
@@ -357,7 +364,7 @@ impl Collector {
             validators = Validators::default();
         }
         identity::assign(&mut drafts);
-        self.parsed(drafts, source, validators, fallback_url, notes)
+        self.parsed(drafts, source, validators, fallback_url, notes, None)
             .await
     }
 
@@ -446,7 +453,12 @@ impl Collector {
         validators: Validators,
         fallback_url: String,
         notes: Vec<String>,
+        ready: Option<tokio::sync::OwnedSemaphorePermit>,
     ) -> Collected {
+        let ready = match ready {
+            Some(permit) => Some(permit),
+            None => self.ready.clone().acquire_owned().await.ok(),
+        };
         self.prepare(drafts, source)
             .await
             .map_or_else(Collected::failed, |articles| Collected::Parsed {
@@ -454,6 +466,7 @@ impl Collector {
                 validators,
                 fallback_url,
                 notes,
+                ready,
             })
     }
 

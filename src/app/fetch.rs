@@ -232,6 +232,9 @@ async fn sleep_until(due: Option<tokio::time::Instant>) {
 
 /// Sources under way (fetching, parsing, or waiting to be written) per request slot.
 const IN_FLIGHT_PER_SLOT: usize = 1;
+/// Sources parsed and waiting to be written, per core ([`Collector::ready`]): enough to keep
+/// the writer busy while the others wait with their body alone.
+const READY_PER_CORE: usize = 2;
 
 /// What every source's collection shares in this run.
 /// With `trace`, every HTTP exchange is reported (`-vv`).
@@ -241,6 +244,7 @@ pub(super) fn collector(
 ) -> anyhow::Result<Collector> {
     let settings = &context.config.settings;
     let fetcher = Fetcher::new(settings)?;
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
     Ok(Collector {
         fetcher: match trace {
             Some(trace) => fetcher.with_trace(trace),
@@ -253,9 +257,8 @@ pub(super) fn collector(
         delay: settings.delay,
         page_concurrency: settings.per_host,
         max_items: settings.max_items,
-        cpu: tokio::sync::Semaphore::new(
-            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
-        ),
+        cpu: tokio::sync::Semaphore::new(cores),
+        ready: Arc::new(tokio::sync::Semaphore::new(cores * READY_PER_CORE)),
     })
 }
 
@@ -338,6 +341,8 @@ fn record(
             validators,
             fallback_url,
             notes,
+            // Released once written: the next source may be parsed.
+            ready: _ready,
         } => store
             .save_articles(
                 source,

@@ -3,12 +3,12 @@
 //! keys are derived from the signatures, never stored) and asks it for candidates.
 //!
 //! One open-addressing table a band: a slot holds the position of an article in `entries`, and
-//! the key it stands for is recomputed from that article's signatures when probed, so a slot
-//! costs 4 bytes. A key found in more than [`BUCKET_LIMIT`] articles keeps the most recent ones
+//! the value it stands for is read from that article's signatures when probed, so a slot costs
+//! 4 bytes. A key found in more than [`BUCKET_LIMIT`] articles keeps the most recent ones
 //! (highest ids): a shingle of a source's template that escaped boilerplate fills a bucket, and
 //! must not make every article a candidate of every other.
 
-use super::{band_key, Candidate, Features, LEAD_BANDS, TEXT_BANDS};
+use super::{mix, Candidate, Features, LEAD_BANDS, TEXT_BANDS};
 use std::collections::HashMap;
 
 /// Articles kept per band key: the most recent (highest ids).
@@ -17,7 +17,8 @@ pub const BUCKET_LIMIT: usize = 64;
 pub const MAX_CANDIDATES: usize = 32;
 
 const EMPTY: u32 = u32::MAX;
-/// Slots of a band's table when it is first used (a power of two).
+/// Slots of a band's table when it is first used (a power of two). A table doubles when three
+/// quarters of it are used: the tables of a run of 18,000 articles take 6 MB (12 at half).
 const FIRST_SLOTS: usize = 1024;
 
 /// Fingerprinted articles and their band keys.
@@ -123,9 +124,9 @@ impl Index {
             }
         };
         for band in 0..TEXT_BANDS {
-            let (current, n) = owned_keys(&self.entries[at].features, band);
-            for &key in &current[..n] {
-                self.put(band, key, at);
+            let (current, n) = values(&self.entries[at].features, band);
+            for &value in &current[..n] {
+                self.put(band, value, at);
             }
         }
     }
@@ -136,9 +137,10 @@ impl Index {
         let mut shared = HashMap::<u32, usize>::new();
         let mut found = Vec::new();
         for band in 0..TEXT_BANDS {
-            for key in keys(features, band) {
+            let (current, n) = values(features, band);
+            for &value in &current[..n] {
                 found.clear();
-                self.find(band, key, &mut found);
+                self.find(band, value, &mut found);
                 found.sort_unstable();
                 found.dedup();
                 for &at in &found {
@@ -179,49 +181,50 @@ impl Index {
         }
     }
 
-    /// Positions of the articles whose keys in `band` include `key`, pushed onto `found`
-    /// (an article indexed under two keys that probe into each other may come twice).
-    fn find(&self, band: usize, key: i64, found: &mut Vec<u32>) {
+    /// Positions of the articles whose values in `band` include `value`, pushed onto `found`
+    /// (an article indexed under two values that probe into each other may come twice).
+    fn find(&self, band: usize, value: u32, found: &mut Vec<u32>) {
         let table = &self.bands[band];
         if table.slots.is_empty() {
             return;
         }
         let mask = table.slots.len() - 1;
-        let mut slot = start(key, mask);
+        let mut slot = start(band, value, mask);
         while table.slots[slot] != EMPTY {
             let at = table.slots[slot];
-            if self.has_key(at, band, key) {
+            if self.has_value(at, band, value) {
                 found.push(at);
             }
             slot = (slot + 1) & mask;
         }
     }
 
-    fn has_key(&self, at: u32, band: usize, key: i64) -> bool {
-        keys(&self.entries[at].features, band).any(|k| k == key)
+    fn has_value(&self, at: u32, band: usize, value: u32) -> bool {
+        let (values, n) = values(&self.entries[at].features, band);
+        values[..n].contains(&value)
     }
 
-    /// Put article `at` under `key` in `band`, unless it is there already. A full bucket gives
-    /// its least recent article's slot to a more recent one.
-    fn put(&mut self, band: usize, key: i64, at: u32) {
-        if self.bands[band].used * 2 >= self.bands[band].slots.len() {
+    /// Put article `at` under `value` in `band`, unless it is there already. A full bucket
+    /// gives its least recent article's slot to a more recent one.
+    fn put(&mut self, band: usize, value: u32, at: u32) {
+        if self.bands[band].used * 4 >= self.bands[band].slots.len() * 3 {
             self.grow(band);
         }
         let id = self.entries[at].id;
         let table = &self.bands[band];
         let mask = table.slots.len() - 1;
-        let mut slot = start(key, mask);
+        let mut slot = start(band, value, mask);
         let mut in_bucket = 0;
         let mut oldest: Option<(i64, usize)> = None;
         while table.slots[slot] != EMPTY {
             let other = table.slots[slot];
             if other == at {
-                // Already under this key, or under an older key of its own that probes here:
-                // a slot of its own is enough either way.
-                if self.has_key(at, band, key) {
+                // Already under this value, or under an older value of its own that probes
+                // here: a slot of its own is enough either way.
+                if self.has_value(at, band, value) {
                     return;
                 }
-            } else if self.has_key(other, band, key) {
+            } else if self.has_value(other, band, value) {
                 in_bucket += 1;
                 let other_id = self.entries[other].id;
                 if oldest.is_none_or(|(o, _)| other_id < o) {
@@ -244,7 +247,7 @@ impl Index {
         }
     }
 
-    /// Double a band's table, keeping each article under its current keys only.
+    /// Double a band's table, keeping each article under its current values only.
     fn grow(&mut self, band: usize) {
         let size = (self.bands[band].slots.len() * 2).max(FIRST_SLOTS);
         let old = std::mem::replace(
@@ -258,45 +261,34 @@ impl Index {
         positions.sort_unstable();
         positions.dedup();
         for at in positions {
-            let (current, n) = owned_keys(&self.entries[at].features, band);
-            for &key in &current[..n] {
-                self.put(band, key, at);
+            let (current, n) = values(&self.entries[at].features, band);
+            for &value in &current[..n] {
+                self.put(band, value, at);
             }
         }
     }
 }
 
-/// The keys of `features` in `band`: its text signature's, and its lead's when it has a lead
-/// of its own with another value there (see [`super::band_keys`]). None for an empty text.
-fn keys(features: &Features, band: usize) -> impl Iterator<Item = i64> + '_ {
-    let indexed = features.shingles > 0;
-    let text = band_key(&features.text, band);
-    let lead = features
-        .lead
-        .as_ref()
-        .filter(|_| band < LEAD_BANDS)
-        .map(|lead| band_key(lead, band))
-        .filter(|&k| k != text);
-    indexed
-        .then_some(text)
-        .into_iter()
-        .chain(lead.filter(|_| indexed))
-}
+// A band is one signature value: equal keys are equal values, compared without hashing.
+const _: () = assert!(super::ROWS_PER_BAND == 1);
 
-/// [`keys`] kept apart from `features` (at most two: the text's and the lead's).
-fn owned_keys(features: &Features, band: usize) -> ([i64; 2], usize) {
-    let mut out = [0; 2];
-    let mut n = 0;
-    for (slot, key) in out.iter_mut().zip(keys(features, band)) {
-        *slot = key;
-        n += 1;
+/// The values of `features` in `band` (its key is the value's, see [`super::band_keys`]): its
+/// text signature's, and its lead's when it has a lead of its own with another value there.
+/// None for an empty text.
+fn values(features: &Features, band: usize) -> ([u32; 2], usize) {
+    if features.shingles == 0 {
+        return ([0; 2], 0);
     }
-    (out, n)
+    let text = features.text.0[band];
+    match features.lead.as_ref().filter(|_| band < LEAD_BANDS) {
+        Some(lead) if lead.0[band] != text => ([text, lead.0[band]], 2),
+        _ => ([text, 0], 1),
+    }
 }
 
-/// The slot where probing for `key` starts (keys are mixed hashes: their high bits will do).
-fn start(key: i64, mask: usize) -> usize {
-    ((key as u64) >> 32) as usize & mask
+/// The slot where probing for `value` of `band` starts.
+fn start(band: usize, value: u32, mask: usize) -> usize {
+    (mix((band as u64) << 32 | u64::from(value)) >> 32) as usize & mask
 }
 
 #[cfg(test)]
@@ -337,9 +329,10 @@ mod tests {
             index.insert(id, id, same.clone());
         }
         for band in 0..TEXT_BANDS {
-            for key in keys(&same, band) {
+            let (current, n) = values(&same, band);
+            for &value in &current[..n] {
                 let mut found = Vec::new();
-                index.find(band, key, &mut found);
+                index.find(band, value, &mut found);
                 let mut found: Vec<i64> = found.iter().map(|&at| index.entries[at].id).collect();
                 found.sort_unstable();
                 found.dedup();

@@ -208,12 +208,14 @@ impl Fetcher {
         };
         let final_url = response.url().clone();
         // reqwest reports the compressed length, so this only short-cuts identity bodies.
-        if headers.get(header::CONTENT_ENCODING).is_none()
-            && response.content_length().is_some_and(|n| n > self.max_body)
-        {
+        let length = response
+            .content_length()
+            .filter(|_| headers.get(header::CONTENT_ENCODING).is_none());
+        if length.is_some_and(|n| n > self.max_body) {
             return Err(FetchError::TooLarge(self.max_body));
         }
-        let mut bytes = Vec::new();
+        // The body waits to be parsed: no room left over from growing when its length is known.
+        let mut bytes = Vec::with_capacity(length.map_or(0, |n| n as usize));
         while let Some(chunk) = response.chunk().await.map_err(|e| self.explain(e))? {
             if bytes.len() as u64 + chunk.len() as u64 > self.max_body {
                 return Err(FetchError::TooLarge(self.max_body));
