@@ -761,10 +761,27 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 fn is_stop_word(word: &str) -> bool {
+    if word.len() > MAX_STOP_WORD_BYTES {
+        // Most content words: no need to search.
+        return false;
+    }
     let mut chars = word.chars();
     let single_letter = chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none();
     single_letter || STOP_WORDS.binary_search(&word).is_ok()
 }
+
+/// The longest of [`STOP_WORDS`] (a single letter is at most 4 bytes).
+const MAX_STOP_WORD_BYTES: usize = {
+    let mut max = 4;
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        if STOP_WORDS[i].len() > max {
+            max = STOP_WORDS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
 
 /// The finaliser of SplitMix64: a fast, well-mixing bijection of u64.
 const fn mix(mut z: u64) -> u64 {

@@ -144,23 +144,36 @@ pub fn fold_whitespace(s: &str) -> String {
 /// dashes made ASCII, non-breaking spaces made spaces. One output character stands for each input
 /// letter but ligatures, so it is for comparing text, never for display.
 pub fn fold(text: &str) -> String {
-    use unicode_normalization::char::is_combining_mark;
-    use unicode_normalization::UnicodeNormalization;
     let mut out = String::with_capacity(text.len());
-    for c in text.nfd() {
-        match c {
-            c if is_combining_mark(c) => {}
-            'œ' | 'Œ' => out.push_str("oe"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            'ß' => out.push_str("ss"),
-            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' | '`' | '\u{00B4}' => out.push('\''),
-            '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}' => out.push('"'),
-            '\u{2010}'..='\u{2015}' => out.push('-'),
-            '\u{00A0}' | '\u{202F}' | '\u{2009}' => out.push(' '),
-            c => out.extend(c.to_lowercase()),
+    for c in text.chars() {
+        if c.is_ascii() {
+            // Nothing to decompose: most of French and English text takes this way.
+            out.push(if c == '`' {
+                '\''
+            } else {
+                c.to_ascii_lowercase()
+            });
+        } else {
+            // Marks are dropped, so the canonical reordering of a full NFD would change nothing.
+            unicode_normalization::char::decompose_canonical(c, |d| fold_char(d, &mut out));
         }
     }
     out
+}
+
+/// [`fold`] of one character of a canonical decomposition.
+fn fold_char(c: char, out: &mut String) {
+    match c {
+        c if unicode_normalization::char::is_combining_mark(c) => {}
+        'œ' | 'Œ' => out.push_str("oe"),
+        'æ' | 'Æ' => out.push_str("ae"),
+        'ß' => out.push_str("ss"),
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' | '`' | '\u{00B4}' => out.push('\''),
+        '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}' => out.push('"'),
+        '\u{2010}'..='\u{2015}' => out.push('-'),
+        '\u{00A0}' | '\u{202F}' | '\u{2009}' => out.push(' '),
+        c => out.extend(c.to_lowercase()),
+    }
 }
 
 /// A summary of at most `max_chars` characters of `text`, on one line (whitespace folded).
@@ -335,6 +348,41 @@ mod fold_tests {
         assert_eq!(fold("Souveraineté NUMÉRIQUE"), "souverainete numerique");
         assert_eq!(fold("l’État d’OW2 « cœur »"), "l'etat d'ow2 \" coeur \"");
         assert_eq!(fold("Ça—va\u{00A0}?"), "ca-va ?");
+    }
+
+    /// The first definition of `fold`: a full NFD, then character by character.
+    fn fold_by_nfd(text: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let mut out = String::new();
+        for c in text.nfd() {
+            super::fold_char(c, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn fold_is_what_a_full_nfd_gives() {
+        let texts = [
+            "Souveraineté NUMÉRIQUE, l’État, « cœur », Æsir, Straße, `code`",
+            // Decomposed input, marks out of canonical order, marks after ASCII letters.
+            "e\u{0301}\u{0327}te\u{0327}\u{0301} A\u{030A}ngstro\u{0308}m",
+            "한국어 텍스트, ﬁn, Ǆ, ẞ, İstanbul, ΣΊΣΥΦΟΣ, Ωmega, ﬀ, ①, ½",
+            "Tiret — demi – guillemets “anglais” ‘simples’ prime′ accent´ nbsp\u{00A0}fin\u{202F}!",
+            "\u{0300}\u{0301} marques seules, \u{1E9B}\u{0323} composé, \u{0344}",
+        ];
+        for text in texts {
+            assert_eq!(fold(text), fold_by_nfd(text), "{text}");
+        }
+        // Every character of the Basic Multilingual Plane and beyond, one by one and in pairs.
+        let all: Vec<char> = (0..0x3_0000).filter_map(char::from_u32).collect();
+        for c in &all {
+            let text = c.to_string();
+            assert_eq!(fold(&text), fold_by_nfd(&text), "U+{:04X}", *c as u32);
+        }
+        for pair in all.chunks(2) {
+            let text: String = pair.iter().collect();
+            assert_eq!(fold(&text), fold_by_nfd(&text), "{text:?}");
+        }
     }
 }
 

@@ -220,30 +220,60 @@ pub(super) fn cluster_article(
         |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
     )?;
     let read = ReadText::new(&text);
-    cluster_read(conn, stories, id, &title, &read, boilerplate, params)
+    let placed = placed(conn, id)?;
+    cluster_read(
+        conn,
+        stories,
+        id,
+        placed,
+        &title,
+        &read,
+        boilerplate,
+        params,
+    )
 }
 
-/// [`cluster_article`] of an article whose stored `title` and text (`read`) the caller has.
-pub(super) fn cluster_read(
-    conn: &Connection,
-    stories: &mut StoryIndex,
-    id: i64,
-    title: &str,
-    read: &ReadText,
-    boilerplate: &HashSet<u64>,
-    params: &Params,
-) -> rusqlite::Result<Clustered> {
-    let (date, previous) = conn
+/// What clustering reads of a stored article besides its text.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Placed {
+    /// Published, else first stored.
+    pub date: Option<DateTime<Utc>>,
+    /// Its story now.
+    pub story: Option<i64>,
+}
+
+/// An article's [`Placed`], as stored.
+pub(super) fn placed(conn: &Connection, id: i64) -> rusqlite::Result<Placed> {
+    let (date, story) = conn
         .prepare_cached(
             "SELECT coalesce(published, fetched_at), story FROM articles WHERE id = ?1",
         )?
         .query_row([id], |r| {
             Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<i64>>(1)?))
         })?;
-    let date = date
-        .and_then(|d| DateTime::parse_from_rfc3339(&d).ok())
-        .map(|d| d.with_timezone(&Utc));
-    let features = Features::of_read(title, read, date, |line| boilerplate.contains(&line));
+    Ok(Placed {
+        date: date
+            .and_then(|d| DateTime::parse_from_rfc3339(&d).ok())
+            .map(|d| d.with_timezone(&Utc)),
+        story,
+    })
+}
+
+/// [`cluster_article`] of an article whose stored `title` and text (`read`) and [`Placed`]
+/// the caller has (a new article's are what it was just stored with).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn cluster_read(
+    conn: &Connection,
+    stories: &mut StoryIndex,
+    id: i64,
+    placed: Placed,
+    title: &str,
+    read: &ReadText,
+    boilerplate: &HashSet<u64>,
+    params: &Params,
+) -> rusqlite::Result<Clustered> {
+    let previous = placed.story;
+    let features = Features::of_read(title, read, placed.date, |line| boilerplate.contains(&line));
     stories.cover(conn, features.date, params)?;
     stories.add_identical(conn, &features, id)?;
     store_features(conn, id, &features, &read.line_hashes())?;
@@ -261,7 +291,10 @@ pub(super) fn cluster_read(
             matched: None,
         },
     };
-    set_story(conn, id, clustered.story)?;
+    if previous != Some(clustered.story) {
+        // An UPDATE rewrites the whole row, its text too: only when the story changes.
+        set_story(conn, id, clustered.story)?;
+    }
     for other in matching {
         if other != clustered.story {
             merge_story(conn, other, clustered.story)?;

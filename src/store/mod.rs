@@ -42,6 +42,9 @@ const CACHE_KIB: i64 = -2 * 1024;
 /// Pages (of 4 KiB) the WAL grows by between automatic checkpoints.
 const WAL_CHECKPOINT_PAGES: i64 = 8192;
 
+/// Prepared statements kept by a connection.
+const STATEMENT_CACHE: usize = 64;
+
 /// How long a statement waits for another process's write lock before failing.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -107,6 +110,8 @@ impl Store {
 
     fn configure(conn: Connection) -> anyhow::Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // A fetch writes with some thirty statements, each prepared once (rusqlite keeps 16).
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         // WAL lets readers (search, show) run while a fetch writes; NORMAL is durable at each
         // checkpoint and never corrupts on a crash.
         conn.pragma_update(None, "journal_mode", "WAL")?;

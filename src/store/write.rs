@@ -1,6 +1,7 @@
 //! What a fetch writes: articles (identity, insert or update in place), HTTP validators and
 //! source health. Each source's results go in one transaction.
 
+use super::cluster::Placed;
 use super::Store;
 use crate::cluster::Params as StoryParams;
 use crate::fetch::Validators;
@@ -144,7 +145,9 @@ impl Store {
         let tx = self.conn.savepoint()?;
         let now_text = format_time(now);
         let mut counts = WriteCounts::default();
-        let mut touched: Vec<(i64, &Prepared)> = Vec::new();
+        // With where a new article was put (its date, its story of its own); an updated one's
+        // is read back.
+        let mut touched: Vec<(i64, &Prepared, Option<Placed>)> = Vec::new();
         // New articles of this batch, and those of the open group, are not in the full-text
         // index yet; one of them updated in place is indexed first, so that the update trigger
         // finds in the index what it takes out.
@@ -164,15 +167,19 @@ impl Store {
                 Upsert::New(id) => {
                     counts.new += 1;
                     replace_tags(&tx, id, &article.tags)?;
-                    touched.push((id, article));
+                    let placed = Placed {
+                        date: Some(article.draft.published.unwrap_or(now)),
+                        story: Some(id),
+                    };
+                    touched.push((id, article, Some(placed)));
                     new.push(id);
                 }
                 Upsert::Updated { id, indexed_now } => {
                     counts.updated += 1;
                     replace_tags(&tx, id, &article.tags)?;
                     // The same article twice in a feed: its last version counts.
-                    touched.retain(|(t, _)| *t != id);
-                    touched.push((id, article));
+                    touched.retain(|(t, _, _)| *t != id);
+                    touched.push((id, article, None));
                     if indexed_now {
                         new.retain(|n| *n != id);
                         indexed_early.push(id);
@@ -183,15 +190,20 @@ impl Store {
         }
         // Stories next: the source's boilerplate is learnt from its recent texts, this batch's too.
         if !touched.is_empty() {
-            let ids = touched.iter().map(|(id, _)| *id).collect();
-            let read = touched.iter().map(|(_, a)| &a.read);
+            let ids = touched.iter().map(|(id, _, _)| *id).collect();
+            let read = touched.iter().map(|(_, a, _)| &a.read);
             let boilerplate = super::cluster::batch_boilerplate(&tx, &source.name, read, &ids)?;
-            for (id, article) in &touched {
+            for (id, article, placed) in &touched {
                 let title = &article.draft.title;
+                let placed = match placed {
+                    Some(placed) => *placed,
+                    None => super::cluster::placed(&tx, *id)?,
+                };
                 super::cluster::cluster_read(
                     &tx,
                     index,
                     *id,
+                    placed,
                     title,
                     &article.read,
                     &boilerplate,
@@ -285,28 +297,24 @@ fn upsert(
 ) -> rusqlite::Result<Upsert> {
     let by_guid = match &draft.guid {
         Some(guid) => tx
-            .query_row(
+            .prepare_cached(
                 "SELECT id, source, content_hash FROM articles WHERE source = ?1 AND guid = ?2",
-                params![source, guid],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                    ))
-                },
-            )
+            )?
+            .query_row(params![source, guid], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
             .optional()?,
         None => None,
     };
     let existing = match (by_guid, &draft.url) {
         (Some(found), _) => Some(found),
         (None, Some(url)) => tx
-            .query_row(
-                "SELECT id, source, content_hash FROM articles WHERE url_key = ?1",
-                [url],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            .prepare_cached("SELECT id, source, content_hash FROM articles WHERE url_key = ?1")?
+            .query_row([url], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?,
         (None, None) => None,
     };
@@ -346,12 +354,17 @@ fn upsert(
             Ok(Upsert::Updated { id, indexed_now })
         }
         None => {
-            let inserted = tx.execute(
+            // The id SQLite would give, given now so that the article starts in a story of its
+            // own (`story` = its id) and keeps it without an UPDATE when it matches no other.
+            let id: i64 = tx
+                .prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM articles")?
+                .query_row([], |r| r.get(0))?;
+            let inserted = tx.prepare_cached(
                 "INSERT INTO articles (source, guid, url, url_key, title, author, published, fetched_at,
-                     summary, text, content_hash, published_approximate)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                     summary, text, content_hash, published_approximate, id, story)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)
                  ON CONFLICT DO NOTHING",
-                params![
+            )?.execute(params![
                     source,
                     draft.guid,
                     draft.url.as_deref().unwrap_or(fallback_url),
@@ -364,19 +377,20 @@ fn upsert(
                     draft.text,
                     hash,
                     draft.published_approximate,
-                ],
-            )?;
+                    id,
+                ])?;
             if inserted == 0 {
                 return Ok(Upsert::Unchanged);
             }
-            Ok(Upsert::New(tx.last_insert_rowid()))
+            Ok(Upsert::New(id))
         }
     }
 }
 
 /// An article's tags become exactly `tags`, each with its reasons as JSON.
 fn replace_tags(tx: &Connection, id: i64, tags: &[Tag]) -> rusqlite::Result<()> {
-    tx.execute("DELETE FROM article_tags WHERE article_id = ?1", [id])?;
+    tx.prepare_cached("DELETE FROM article_tags WHERE article_id = ?1")?
+        .execute([id])?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO article_tags (article_id, topic, reasons) VALUES (?1, ?2, ?3)",
     )?;
@@ -431,23 +445,28 @@ impl Store {
 }
 
 fn save_validators(tx: &Connection, url: &str, validators: &Validators) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO http_cache (url, etag, last_modified) VALUES (?1, ?2, ?3)
          ON CONFLICT (url) DO UPDATE SET etag = ?2, last_modified = ?3",
-        params![url, validators.etag, validators.last_modified],
-    )?;
+    )?
+    .execute(params![url, validators.etag, validators.last_modified])?;
     Ok(())
 }
 
 fn record_success(tx: &Connection, source: &Source, now: &str) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO sources (name, kind, url, last_attempt, last_success, consecutive_failures)
          VALUES (?1, ?2, ?3, ?4, ?4, 0)
          ON CONFLICT (name) DO UPDATE SET kind = ?2, url = ?3, last_attempt = ?4, last_success = ?4,
              consecutive_failures = 0, last_error = NULL, retry_after = NULL, gone = 0,
              moved_to = NULL",
-        params![source.name, source.kind.as_str(), source.url.as_str(), now],
-    )?;
+    )?
+    .execute(params![
+        source.name,
+        source.kind.as_str(),
+        source.url.as_str(),
+        now
+    ])?;
     Ok(())
 }
 
