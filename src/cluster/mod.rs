@@ -328,6 +328,11 @@ pub struct Similarity {
 }
 
 pub fn similarity(a: &Features, b: &Features) -> Similarity {
+    similarity_titled(a, &title_set(&a.title), b)
+}
+
+/// [`similarity`] with `a`'s [`title_set`] already made (one article meets many candidates).
+fn similarity_titled(a: &Features, title_a: &[&str], b: &Features) -> Similarity {
     let (text, overlap) = estimate(&a.text, &b.text, a.shingles, b.shingles);
     let lead = if a.is_short() || b.is_short() {
         estimate(
@@ -340,13 +345,13 @@ pub fn similarity(a: &Features, b: &Features) -> Similarity {
     } else {
         0.0
     };
-    let (title_a, title_b) = (title_set(&a.title), title_set(&b.title));
-    let (numbers_a, numbers_b) = (numbers(&title_a), numbers(&title_b));
+    let title_b = title_set(&b.title);
+    let (numbers_a, numbers_b) = (numbers(title_a), numbers(&title_b));
     Similarity {
         text,
         overlap,
         lead,
-        title: jaccard(&title_a, &title_b),
+        title: jaccard(title_a, &title_b),
         min_shingles: a.shingles.min(b.shingles),
         min_lead_shingles: a.lead_shingles.min(b.lead_shingles),
         days_apart: a
@@ -453,21 +458,7 @@ pub fn choose_story(
     params: &Params,
     current: Option<i64>,
 ) -> Option<Clustered> {
-    let score = |s: &Similarity| s.text.max(s.overlap).max(s.lead);
-    let matches = candidates.iter().filter_map(|c| {
-        let s = similarity(features, c.features);
-        decide(&s, params).then_some((c, score(&s)))
-    });
-    let best = matches.max_by(|(x, sx), (y, sy)| {
-        let stays = |c: &Candidate| Some(c.story) == current;
-        (stays(x), sx, -x.id)
-            .partial_cmp(&(stays(y), sy, -y.id))
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
-    best.map(|(c, _)| Clustered {
-        story: c.story,
-        matched: Some(c.id),
-    })
+    place(features, candidates, params, current).0
 }
 
 /// Every story that has a member [`same_story`] accepts as a copy of `features`. When a new
@@ -479,14 +470,39 @@ pub fn matching_stories(
     candidates: &[Candidate],
     params: &Params,
 ) -> Vec<i64> {
-    let mut stories: Vec<i64> = candidates
+    place(features, candidates, params, None).1
+}
+
+/// [`choose_story`] and [`matching_stories`] at once, each candidate compared once.
+pub fn place(
+    features: &Features,
+    candidates: &[Candidate],
+    params: &Params,
+    current: Option<i64>,
+) -> (Option<Clustered>, Vec<i64>) {
+    let title = title_set(&features.title);
+    let score = |s: &Similarity| s.text.max(s.overlap).max(s.lead);
+    let matches: Vec<(&Candidate, f64)> = candidates
         .iter()
-        .filter(|c| decide(&similarity(features, c.features), params))
-        .map(|c| c.story)
+        .filter_map(|c| {
+            let s = similarity_titled(features, &title, c.features);
+            decide(&s, params).then_some((c, score(&s)))
+        })
         .collect();
+    let best = matches.iter().max_by(|(x, sx), (y, sy)| {
+        let stays = |c: &Candidate| Some(c.story) == current;
+        (stays(x), sx, -x.id)
+            .partial_cmp(&(stays(y), sy, -y.id))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let chosen = best.map(|(c, _)| Clustered {
+        story: c.story,
+        matched: Some(c.id),
+    });
+    let mut stories: Vec<i64> = matches.iter().map(|(c, _)| c.story).collect();
     stories.sort_unstable();
     stories.dedup();
-    stories
+    (chosen, stories)
 }
 
 /// A member of a story, as [`representative`] weighs it.

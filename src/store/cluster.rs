@@ -9,8 +9,8 @@
 use super::Store;
 use crate::cluster::index::Index;
 use crate::cluster::{
-    self, choose_story, matching_stories, Clustered, Features, Member, Params, ReadText,
-    BOILERPLATE_MIN_ARTICLES, BOILERPLATE_WINDOW,
+    self, Clustered, Features, Member, Params, ReadText, BOILERPLATE_MIN_ARTICLES,
+    BOILERPLATE_WINDOW,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -279,10 +279,7 @@ pub(super) fn cluster_read(
     store_features(conn, id, &features, &read.line_hashes())?;
     let (chosen, matching) = {
         let candidates = stories.index.candidates(&features, id);
-        (
-            choose_story(&features, &candidates, params, previous),
-            matching_stories(&features, &candidates, params),
-        )
+        cluster::place(&features, &candidates, params, previous)
     };
     let clustered = match chosen {
         Some(joined) => joined,
