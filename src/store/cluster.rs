@@ -30,15 +30,18 @@ const REACH_MARGIN: i64 = 86_400;
 /// clustered by this process is put in it. Dropped (and read again) after a rollback.
 pub struct StoryIndex {
     index: Index,
-    /// Unix seconds `[from, to)` whose fingerprints are loaded; `None`: nothing yet.
-    covered: Option<(i64, i64)>,
+    /// Unix seconds `[from, to)` whose fingerprints are loaded: sorted, disjoint, apart.
+    covered: Vec<(i64, i64)>,
+    /// The undated fingerprints are loaded (with the first reach).
+    undated: bool,
 }
 
 impl StoryIndex {
     pub fn new() -> StoryIndex {
         StoryIndex {
             index: Index::new(),
-            covered: None,
+            covered: Vec::new(),
+            undated: false,
         }
     }
 
@@ -53,27 +56,18 @@ impl StoryIndex {
         let Some(date) = date else { return Ok(()) };
         let reach = (params.max_days_apart.max(0.0) * 86_400.0).ceil() as i64 + REACH_MARGIN;
         let (from, to) = (date.saturating_sub(reach), date.saturating_add(reach));
-        match self.covered {
-            None => {
-                self.load(
-                    conn,
-                    "SELECT article_id FROM story_features
-                     WHERE (date >= ?1 AND date < ?2) OR date IS NULL",
-                    from,
-                    to,
-                )?;
-                self.covered = Some((from, to));
-            }
-            Some((low, high)) => {
-                if from < low {
-                    self.load_dates(conn, from, low)?;
-                }
-                if to > high {
-                    self.load_dates(conn, high, to)?;
-                }
-                self.covered = Some((from.min(low), to.max(high)));
-            }
+        if !self.undated {
+            self.load(
+                conn,
+                "SELECT article_id FROM story_features WHERE date IS NULL",
+                [],
+            )?;
+            self.undated = true;
         }
+        for (a, b) in uncovered(&self.covered, from, to) {
+            self.load_dates(conn, a, b)?;
+        }
+        self.covered = with_interval(&self.covered, from, to);
         Ok(())
     }
 
@@ -81,17 +75,20 @@ impl StoryIndex {
         self.load(
             conn,
             "SELECT article_id FROM story_features WHERE date >= ?1 AND date < ?2",
-            from,
-            to,
+            [from, to],
         )
     }
 
-    /// Index the stored fingerprints of the ids that `select` lists (bound to `a`, `b`),
-    /// but those already indexed.
-    fn load(&mut self, conn: &Connection, select: &str, a: i64, b: i64) -> rusqlite::Result<()> {
+    /// Index the stored fingerprints of the ids that `select` lists, but those already indexed.
+    fn load(
+        &mut self,
+        conn: &Connection,
+        select: &str,
+        bound: impl rusqlite::Params,
+    ) -> rusqlite::Result<()> {
         let ids = conn
             .prepare_cached(select)?
-            .query_map(params![a, b], |r| r.get::<_, i64>(0))?
+            .query_map(bound, |r| r.get::<_, i64>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         self.load_ids(conn, ids.into_iter())
     }
@@ -152,6 +149,43 @@ impl Default for StoryIndex {
     fn default() -> Self {
         StoryIndex::new()
     }
+}
+
+/// The parts of `[from, to)` that the sorted, disjoint `covered` intervals leave out.
+fn uncovered(covered: &[(i64, i64)], from: i64, to: i64) -> Vec<(i64, i64)> {
+    let mut gaps = Vec::new();
+    let mut start = from;
+    for &(a, b) in covered {
+        if b <= start {
+            continue;
+        }
+        if a >= to {
+            break;
+        }
+        if a > start {
+            gaps.push((start, a));
+        }
+        start = start.max(b);
+    }
+    if start < to {
+        gaps.push((start, to));
+    }
+    gaps
+}
+
+/// `covered` with `[from, to)` added, intervals that meet merged.
+fn with_interval(covered: &[(i64, i64)], from: i64, to: i64) -> Vec<(i64, i64)> {
+    let mut all: Vec<(i64, i64)> = covered.to_vec();
+    all.push((from, to));
+    all.sort_unstable();
+    let mut merged: Vec<(i64, i64)> = Vec::with_capacity(all.len());
+    for (a, b) in all {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
 }
 
 /// The lines that the source prints in several of its recent articles (headers, footers,
@@ -760,6 +794,20 @@ mod tests {
         let identical = insert(&store, "f", "Kerlann", &short, "2026-03-04T10:00:00Z");
         let identical = store.cluster_article(identical, &params).unwrap();
         assert_eq!((identical.story, identical.matched), (old, Some(old)));
+    }
+
+    #[test]
+    fn coverage_loads_only_the_gaps_of_a_new_reach() {
+        let covered = with_interval(&[], 100, 200);
+        assert_eq!(uncovered(&covered, 150, 180), []);
+        assert_eq!(uncovered(&covered, 50, 250), [(50, 100), (200, 250)]);
+        // A reach far away does not load what lies between.
+        let covered = with_interval(&covered, 1000, 1100);
+        assert_eq!(covered, [(100, 200), (1000, 1100)]);
+        assert_eq!(uncovered(&covered, 150, 1050), [(200, 1000)]);
+        assert_eq!(uncovered(&covered, 0, 10), [(0, 10)]);
+        let covered = with_interval(&covered, 190, 1010);
+        assert_eq!(covered, [(100, 1100)]);
     }
 
     #[test]
