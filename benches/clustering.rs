@@ -405,7 +405,7 @@ fn archives(sizes: &[usize], params: &Params) -> anyhow::Result<()> {
     }
     println!(
         "   cluster one = Store::cluster_article_with in its own transaction: read the row, fingerprint, candidates, decide,\n   \
-         write fingerprint, band keys and story, commit. boilerplate = Store::source_boilerplate, once per source batch\n   \
+         write fingerprint and story, commit (the first article of a date range loads the fingerprints within its reach into\n   the in-memory index: p90 and max). boilerplate = Store::source_boilerplate, once per source batch\n   \
          (the source's last {} texts). cands = candidates compared. copies joined = near-copies that joined their original;\n   \
          fresh apart = new texts that started a story of their own.",
         cluster::BOILERPLATE_WINDOW

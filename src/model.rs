@@ -31,13 +31,19 @@ pub struct Prepared {
     pub tags: Vec<crate::tag::Tag>,
     /// The text as story clustering reads it, read with the tags, off the writing thread.
     pub read: crate::cluster::ReadText,
+    /// Its story fingerprint before the source's boilerplate is known (undated): the
+    /// fingerprint itself when none of its lines is boilerplate, as for most feed items.
+    pub plain: crate::cluster::Features,
 }
 
 impl Prepared {
-    /// A draft with its tags, its text read for clustering.
+    /// A draft with its tags, its text read and fingerprinted for clustering.
     pub fn new(draft: ArticleDraft, tags: Vec<crate::tag::Tag>) -> Prepared {
+        let read = crate::cluster::ReadText::new(&draft.text);
+        let plain = crate::cluster::Features::of_read(&draft.title, &read, None, |_| false);
         Prepared {
-            read: crate::cluster::ReadText::new(&draft.text),
+            read,
+            plain,
             draft,
             tags,
         }

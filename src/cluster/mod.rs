@@ -484,6 +484,7 @@ pub fn place(
     let score = |s: &Similarity| s.text.max(s.overlap).max(s.lead);
     let matches: Vec<(&Candidate, f64)> = candidates
         .iter()
+        .filter(|c| may_match(features, c.features, params))
         .filter_map(|c| {
             let s = similarity_titled(features, &title, c.features);
             decide(&s, params).then_some((c, score(&s)))
@@ -503,6 +504,30 @@ pub fn place(
     stories.sort_unstable();
     stories.dedup();
     (chosen, stories)
+}
+
+/// Whether a rule of [`matched_by`] could hold, titles aside: most candidates share a band
+/// by chance, their text signals are below every threshold, and their titles need no reading
+/// (a title never makes a match on its own).
+fn may_match(a: &Features, b: &Features, params: &Params) -> bool {
+    if a.shingles > 0 && a.text_hash == b.text_hash {
+        return true;
+    }
+    let (text, overlap) = estimate(&a.text, &b.text, a.shingles, b.shingles);
+    let lead = if a.is_short() || b.is_short() {
+        estimate(
+            a.lead_signature(),
+            b.lead_signature(),
+            a.lead_shingles,
+            b.lead_shingles,
+        )
+        .1
+    } else {
+        0.0
+    };
+    text >= params.text_jaccard
+        || overlap >= params.text_overlap.min(params.weak_overlap)
+        || lead >= params.lead_overlap.min(params.weak_overlap)
 }
 
 /// A member of a story, as [`representative`] weighs it.
@@ -581,6 +606,11 @@ impl ReadText {
     /// The hash of each line, in order: [`line_hashes`] of the text.
     pub fn line_hashes(&self) -> Vec<u64> {
         self.lines.iter().map(|l| l.hash).collect()
+    }
+
+    /// Whether one of its lines is among `lines` (by [`line_hashes`] value).
+    pub fn has_line_in(&self, lines: &HashSet<u64>) -> bool {
+        !lines.is_empty() && self.lines.iter().any(|l| lines.contains(&l.hash))
     }
 }
 

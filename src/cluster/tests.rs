@@ -372,3 +372,69 @@ fn choose_story_keeps_the_current_story_then_takes_the_best() {
         None
     );
 }
+
+/// [`may_match`] only saves work: every pair of the labelled set that it rules out is a pair
+/// that [`same_story`] refuses, whatever the thresholds' order.
+#[test]
+fn a_pair_ruled_out_before_titles_is_never_the_same_story() {
+    #[derive(serde::Deserialize)]
+    struct Labelled {
+        title: String,
+        published: Option<String>,
+        text: String,
+    }
+    let articles: Vec<Features> = include_str!("../../fixtures/stories/articles.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str::<Labelled>(l).unwrap())
+        .map(|a| {
+            let date = a
+                .published
+                .and_then(|d| DateTime::parse_from_rfc3339(&d).ok())
+                .map(|d| d.with_timezone(&Utc));
+            Features::new(&a.title, &a.text, date, |_| false)
+        })
+        .collect();
+    let loose = Params {
+        text_jaccard: 0.1,
+        text_overlap: 0.1,
+        lead_overlap: 0.1,
+        weak_overlap: 0.05,
+        ..Params::default()
+    };
+    let (mut ruled_out, mut matched) = (0, 0);
+    for params in [Params::default(), loose] {
+        for a in &articles {
+            for b in &articles {
+                if same_story(a, b, &params) {
+                    matched += 1;
+                    assert!(may_match(a, b, &params), "{} / {}", a.title, b.title);
+                } else if !may_match(a, b, &params) {
+                    ruled_out += 1;
+                }
+            }
+        }
+    }
+    assert!(ruled_out > 1000 && matched > 60, "{ruled_out} {matched}");
+}
+
+/// What the write path relies on to use the fingerprint made while parsing.
+#[test]
+fn the_plain_fingerprint_is_the_fingerprint_of_a_text_without_boilerplate() {
+    let text = trade(RELEASE);
+    let read = ReadText::new(&text);
+    let plain = Features::of_read("Oxalis acquiert Pollen", &read, None, |_| false);
+    assert!(!read.has_line_in(&HashSet::new()));
+    assert_eq!(
+        Features {
+            date: day(0).map(|d| d.timestamp()),
+            ..plain.clone()
+        },
+        Features::of_read("Oxalis acquiert Pollen", &read, day(0), |_| false)
+    );
+    let footer: HashSet<u64> = line_hashes(TRADE_FOOTER[1]).into_iter().collect();
+    assert!(read.has_line_in(&footer));
+    let clean = Features::of_read("Oxalis acquiert Pollen", &read, None, |l| {
+        footer.contains(&l)
+    });
+    assert_ne!(plain.text, clean.text);
+}

@@ -255,16 +255,21 @@ pub(super) fn cluster_article(
     )?;
     let read = ReadText::new(&text);
     let placed = placed(conn, id)?;
-    cluster_read(
-        conn,
-        stories,
-        id,
-        placed,
-        &title,
-        &read,
-        boilerplate,
-        params,
-    )
+    let article = Article {
+        title: &title,
+        read: &read,
+        plain: None,
+    };
+    cluster_read(conn, stories, id, placed, article, boilerplate, params)
+}
+
+/// An article's text as clustering takes it.
+pub(super) struct Article<'a> {
+    pub title: &'a str,
+    pub read: &'a ReadText,
+    /// Its fingerprint with no line left out, if made already (off the writing thread): it is
+    /// the fingerprint whenever none of its lines is boilerplate.
+    pub plain: Option<&'a Features>,
 }
 
 /// What clustering reads of a stored article besides its text.
@@ -293,21 +298,28 @@ pub(super) fn placed(conn: &Connection, id: i64) -> rusqlite::Result<Placed> {
     })
 }
 
-/// [`cluster_article`] of an article whose stored `title` and text (`read`) and [`Placed`]
-/// the caller has (a new article's are what it was just stored with).
-#[allow(clippy::too_many_arguments)]
+/// [`cluster_article`] of an article whose stored text and [`Placed`] the caller has (a new
+/// article's are what it was just stored with).
 pub(super) fn cluster_read(
     conn: &Connection,
     stories: &mut StoryIndex,
     id: i64,
     placed: Placed,
-    title: &str,
-    read: &ReadText,
+    article: Article,
     boilerplate: &HashSet<u64>,
     params: &Params,
 ) -> rusqlite::Result<Clustered> {
     let previous = placed.story;
-    let features = Features::of_read(title, read, placed.date, |line| boilerplate.contains(&line));
+    let read = article.read;
+    let features = match article.plain {
+        Some(plain) if !read.has_line_in(boilerplate) => Features {
+            date: placed.date.map(|d| d.timestamp()),
+            ..plain.clone()
+        },
+        _ => Features::of_read(article.title, read, placed.date, |line| {
+            boilerplate.contains(&line)
+        }),
+    };
     stories.cover(conn, features.date, params)?;
     stories.add_identical(conn, &features, id)?;
     store_features(conn, id, &features, &read.line_hashes())?;

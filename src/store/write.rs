@@ -199,16 +199,12 @@ impl Store {
                     Some(placed) => *placed,
                     None => super::cluster::placed(&tx, *id)?,
                 };
-                super::cluster::cluster_read(
-                    &tx,
-                    index,
-                    *id,
-                    placed,
+                let text = super::cluster::Article {
                     title,
-                    &article.read,
-                    &boilerplate,
-                    stories,
-                )?;
+                    read: &article.read,
+                    plain: Some(&article.plain),
+                };
+                super::cluster::cluster_read(&tx, index, *id, placed, text, &boilerplate, stories)?;
             }
         }
         // New articles enter the full-text index after every other write, in one go (the
