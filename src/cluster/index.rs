@@ -47,7 +47,7 @@ const PAGE: usize = 1024;
 
 impl Entries {
     fn push(&mut self, entry: Entry) -> u32 {
-        if self.len % PAGE == 0 {
+        if self.len.is_multiple_of(PAGE) {
             self.pages.push(Vec::with_capacity(PAGE));
         }
         if let Some(page) = self.pages.last_mut() {

@@ -808,6 +808,57 @@ mod tests {
         assert_eq!((identical.story, identical.matched), (old, Some(old)));
     }
 
+    /// A database of schema 7 kept its band keys in SQLite and no text hash apart: the upgrade
+    /// drops the keys and copies each fingerprint's text hash into its column.
+    #[test]
+    fn the_upgrade_to_the_memory_index_fills_the_text_hashes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("seven.db");
+        let features = Features::new("Kerlann", RELEASE, None, |_| false);
+        {
+            let conn = Connection::open(&path).unwrap();
+            for sql in &MIGRATIONS[..7] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 7).unwrap();
+            conn.execute(
+                "INSERT INTO articles (id, source, url, title, fetched_at, summary, text, content_hash, story)
+                 VALUES (1, 'a', 'https://example.org/1', 'Kerlann', '2020-01-01T00:00:00Z', '', ?1, '', 1)",
+                [RELEASE],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO story_features (article_id, signature, title, clean_len, date)
+                 VALUES (1, ?1, 'kerlann', 100, 1577836800)",
+                [features.signature_blob()],
+            )
+            .unwrap();
+            conn.execute("INSERT INTO story_bands VALUES (42, 1)", [])
+                .unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(
+            count(
+                &store,
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'story_bands'"
+            ),
+            0
+        );
+        let hash: i64 = store
+            .conn
+            .query_row(
+                "SELECT text_hash FROM story_features WHERE article_id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(hash, features.text_hash as i64);
+        // Years later, the same text is found by it.
+        let again = insert(&store, "b", "Kerlann", RELEASE, "2026-01-01T00:00:00Z");
+        let params = Params::default();
+        assert_eq!(store.cluster_article(again, &params).unwrap().story, 1);
+    }
+
     #[test]
     fn coverage_loads_only_the_gaps_of_a_new_reach() {
         let covered = with_interval(&[], 100, 200);
