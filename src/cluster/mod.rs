@@ -333,18 +333,7 @@ pub fn similarity(a: &Features, b: &Features) -> Similarity {
 
 /// [`similarity`] with `a`'s [`title_set`] already made (one article meets many candidates).
 fn similarity_titled(a: &Features, title_a: &[&str], b: &Features) -> Similarity {
-    let (text, overlap) = estimate(&a.text, &b.text, a.shingles, b.shingles);
-    let lead = if a.is_short() || b.is_short() {
-        estimate(
-            a.lead_signature(),
-            b.lead_signature(),
-            a.lead_shingles,
-            b.lead_shingles,
-        )
-        .1
-    } else {
-        0.0
-    };
+    let (text, overlap, lead) = text_signals(a, b);
     let title_b = title_set(&b.title);
     let (numbers_a, numbers_b) = (numbers(title_a), numbers(&title_b));
     Similarity {
@@ -361,6 +350,23 @@ fn similarity_titled(a: &Features, title_a: &[&str], b: &Features) -> Similarity
         identical: a.shingles > 0 && a.text_hash == b.text_hash,
         numbers_differ: !is_subset(&numbers_a, &numbers_b) && !is_subset(&numbers_b, &numbers_a),
     }
+}
+
+/// [`Similarity`]'s `text`, `overlap` and `lead`: what the signatures alone estimate.
+fn text_signals(a: &Features, b: &Features) -> (f64, f64, f64) {
+    let (text, overlap) = estimate(&a.text, &b.text, a.shingles, b.shingles);
+    let lead = if a.is_short() || b.is_short() {
+        estimate(
+            a.lead_signature(),
+            b.lead_signature(),
+            a.lead_shingles,
+            b.lead_shingles,
+        )
+        .1
+    } else {
+        0.0
+    };
+    (text, overlap, lead)
 }
 
 /// Whether two articles tell the same story. Text decides; a similar title only lowers the
@@ -513,18 +519,7 @@ fn may_match(a: &Features, b: &Features, params: &Params) -> bool {
     if a.shingles > 0 && a.text_hash == b.text_hash {
         return true;
     }
-    let (text, overlap) = estimate(&a.text, &b.text, a.shingles, b.shingles);
-    let lead = if a.is_short() || b.is_short() {
-        estimate(
-            a.lead_signature(),
-            b.lead_signature(),
-            a.lead_shingles,
-            b.lead_shingles,
-        )
-        .1
-    } else {
-        0.0
-    };
+    let (text, overlap, lead) = text_signals(a, b);
     text >= params.text_jaccard
         || overlap >= params.text_overlap.min(params.weak_overlap)
         || lead >= params.lead_overlap.min(params.weak_overlap)

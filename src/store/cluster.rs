@@ -29,6 +29,9 @@ const REACH_MARGIN: i64 = 86_400;
 /// the index covers the union of those reaches, loading what a new date adds. Every article
 /// clustered by this process is put in it. Dropped (and read again) after a rollback.
 pub struct StoryIndex {
+    /// Written to by a transaction that has not committed: what it holds may have been rolled
+    /// back (the database's writes then failed), so the next user reads it again.
+    unsettled: bool,
     index: Index,
     /// Unix seconds `[from, to)` whose fingerprints are loaded: sorted, disjoint, apart.
     covered: Vec<(i64, i64)>,
@@ -39,10 +42,28 @@ pub struct StoryIndex {
 impl StoryIndex {
     pub fn new() -> StoryIndex {
         StoryIndex {
+            unsettled: false,
             index: Index::new(),
             covered: Vec::new(),
             undated: false,
         }
+    }
+
+    /// The index of `slot` (made if none) for writes that a rollback may take back: one left
+    /// unsettled by a failed write is dropped and read again from the database.
+    pub(super) fn begin(slot: &mut Option<StoryIndex>) -> &mut StoryIndex {
+        let index = slot.get_or_insert_with(StoryIndex::new);
+        if index.unsettled {
+            *index = StoryIndex::new();
+        }
+        index.unsettled = true;
+        index
+    }
+
+    /// The writes since [`StoryIndex::begin`] are committed (or within a group that commits or
+    /// drops the index as a whole, see [`Store::end_group`]).
+    pub(super) fn settle(&mut self) {
+        self.unsettled = false;
     }
 
     /// Load what the index lacks to compare an article dated `date` (nothing for an undated
@@ -511,17 +532,12 @@ impl Store {
         boilerplate: &HashSet<u64>,
         params: &Params,
     ) -> rusqlite::Result<Clustered> {
-        let stories = self.stories.get_or_insert_with(StoryIndex::new);
-        let clustered = super::immediate(&mut self.conn).and_then(|tx| {
-            let clustered = cluster_article(&tx, stories, id, boilerplate, params)?;
-            tx.commit()?;
-            Ok(clustered)
-        });
-        if clustered.is_err() {
-            // The index may hold what the rollback took back.
-            self.stories = None;
-        }
-        clustered
+        let stories = StoryIndex::begin(&mut self.stories);
+        let tx = super::immediate(&mut self.conn)?;
+        let clustered = cluster_article(&tx, stories, id, boilerplate, params)?;
+        tx.commit()?;
+        stories.settle();
+        Ok(clustered)
     }
 
     /// The lines that `source` prints in several of its recent articles.
@@ -532,24 +548,20 @@ impl Store {
     /// Cluster up to `limit` articles that have no fingerprint yet (a database from before
     /// stories), oldest first, in one transaction. Returns how many; call until it returns 0.
     pub fn cluster_backlog(&mut self, params: &Params, limit: usize) -> rusqlite::Result<usize> {
-        let stories = self.stories.get_or_insert_with(StoryIndex::new);
-        let done = super::immediate(&mut self.conn).and_then(|tx| {
-            let pending = unclustered(&tx, limit)?;
-            let mut boilerplate = HashMap::<String, HashSet<u64>>::new();
-            for (id, source) in &pending {
-                if !boilerplate.contains_key(source) {
-                    let lines = source_boilerplate(&tx, source)?;
-                    boilerplate.insert(source.clone(), lines);
-                }
-                cluster_article(&tx, stories, *id, &boilerplate[source], params)?;
+        let stories = StoryIndex::begin(&mut self.stories);
+        let tx = super::immediate(&mut self.conn)?;
+        let pending = unclustered(&tx, limit)?;
+        let mut boilerplate = HashMap::<String, HashSet<u64>>::new();
+        for (id, source) in &pending {
+            if !boilerplate.contains_key(source) {
+                let lines = source_boilerplate(&tx, source)?;
+                boilerplate.insert(source.clone(), lines);
             }
-            tx.commit()?;
-            Ok(pending.len())
-        });
-        if done.is_err() {
-            self.stories = None;
+            cluster_article(&tx, stories, *id, &boilerplate[source], params)?;
         }
-        done
+        tx.commit()?;
+        stories.settle();
+        Ok(pending.len())
     }
 
     /// An article's stored fingerprint (`None`: not clustered yet, or of an older format).
@@ -565,8 +577,9 @@ impl Store {
         exclude: i64,
         params: &Params,
     ) -> rusqlite::Result<Vec<(i64, i64)>> {
-        let stories = self.stories.get_or_insert_with(StoryIndex::new);
+        let stories = StoryIndex::begin(&mut self.stories);
         stories.cover(&self.conn, features.date, params)?;
+        stories.settle();
         stories.add_identical(&self.conn, features, exclude)?;
         Ok(stories
             .index

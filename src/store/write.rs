@@ -122,26 +122,7 @@ impl Store {
         stories: &StoryParams,
         now: DateTime<Utc>,
     ) -> anyhow::Result<WriteCounts> {
-        let saved = self.save_batch(source, validators, fallback_url, articles, stories, now);
-        if saved.is_err() {
-            // The story index may hold what the savepoint's rollback took back.
-            self.stories = None;
-        }
-        saved
-    }
-
-    fn save_batch(
-        &mut self,
-        source: &Source,
-        validators: &Validators,
-        fallback_url: &str,
-        articles: &[Prepared],
-        stories: &StoryParams,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<WriteCounts> {
-        let index = self
-            .stories
-            .get_or_insert_with(super::cluster::StoryIndex::new);
+        let index = super::cluster::StoryIndex::begin(&mut self.stories);
         let tx = self.conn.savepoint()?;
         let now_text = format_time(now);
         let mut counts = WriteCounts::default();
@@ -217,6 +198,7 @@ impl Store {
         save_validators(&tx, source.url.as_str(), validators)?;
         record_success(&tx, source, &now_text)?;
         tx.commit()?;
+        index.settle();
         if let Some(group) = &mut self.group {
             group.unindexed.retain(|id| !indexed_early.contains(id));
             group.unindexed.extend(new);
@@ -513,6 +495,48 @@ mod tests {
     fn save_one(store: &mut Store, source: &str, guid: &str, text: &str) -> WriteCounts {
         let url = format!("https://{source}.example/1");
         save(store, source, &[item(guid, &url, guid, text)])
+    }
+
+    /// A source whose write fails is rolled back whole, and the story index forgets what it put
+    /// in it: a copy of a lost article finds no story that does not exist.
+    #[test]
+    fn a_failed_write_leaves_nothing_in_the_story_index() {
+        const COPY: &str = "Kerlann Cloud obtient la qualification SecNumCloud pour son offre d'infrastructure, hébergée à Brest et à Rennes, avec des machines virtuelles, du stockage objet et des grappes Kubernetes managées pour la région et le centre hospitalier.";
+        const OTHER: &str = "La Mission interministérielle du logiciel libre publie le catalogue des logiciels libres recommandés pour les administrations, chacun avec un référent, agent public qui l'utilise en production et conseille les autres.";
+        let mut store = Store::open_in_memory().unwrap();
+        save_one(&mut store, "first", "a", OTHER);
+        // Its articles are written and clustered (ids 2 and 3), then its validators cannot be.
+        store
+            .conn
+            .execute_batch("ALTER TABLE http_cache RENAME TO kept")
+            .unwrap();
+        let lost = [
+            item("b", "https://failing.example/1", "b", "Un tout autre sujet : les jardins partagés de la ville ouvrent leurs portes au public tout le week-end, avec des ateliers de compostage."),
+            item("c", "https://failing.example/2", "c", COPY),
+        ];
+        let failed = store.save_articles(
+            &source("failing"),
+            &Validators::default(),
+            "https://example.org/",
+            &lost,
+            &StoryParams::default(),
+            Utc::now(),
+        );
+        assert!(failed.is_err());
+        store
+            .conn
+            .execute_batch("ALTER TABLE kept RENAME TO http_cache")
+            .unwrap();
+        save_one(&mut store, "copy", "d", COPY);
+        let stories: Vec<(i64, i64)> = store
+            .conn
+            .prepare("SELECT id, story FROM articles ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(stories, [(1, 1), (2, 2)], "the copy is a story of its own");
     }
 
     /// The ids whose full text matches `query`, after FTS5 checked its index against the table.
