@@ -39,7 +39,7 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 /// glibc gives each thread that allocates a malloc arena of its own (up to 8 a core), and an
 /// arena keeps what was freed in it: a fetch's parsing threads made the process 40% larger
 /// than its heap. Two arenas serve our few threads without contention worth measuring
-/// (`cargo bench --bench fetch`: faster, and 59 → 43 MiB peak).
+/// (`cargo bench --bench fetch`: as fast, and 59 → 47 MiB peak).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn limit_malloc_arenas() {
     // SAFETY: mallopt only sets a tunable of the allocator; called before any thread starts.
