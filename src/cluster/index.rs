@@ -22,7 +22,6 @@ const EMPTY: u32 = u32::MAX;
 const FIRST_SLOTS: usize = 1024;
 
 /// Fingerprinted articles and their band keys.
-#[derive(Default)]
 pub struct Index {
     entries: Entries,
     by_id: HashMap<i64, u32>,
@@ -85,8 +84,9 @@ struct Band {
 impl Index {
     pub fn new() -> Index {
         Index {
+            entries: Entries::default(),
+            by_id: HashMap::new(),
             bands: (0..TEXT_BANDS).map(|_| Band::default()).collect(),
-            ..Index::default()
         }
     }
 
@@ -266,6 +266,12 @@ impl Index {
                 self.put(band, value, at);
             }
         }
+    }
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Index::new()
     }
 }
 

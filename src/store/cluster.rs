@@ -643,6 +643,15 @@ mod tests {
             .unwrap()
     }
 
+    /// The first two paragraphs of [`RELEASE`]: a shorter copy of it.
+    fn release_opening() -> String {
+        RELEASE
+            .split("\n\n")
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+
     fn count(store: &Store, sql: &str) -> i64 {
         store.conn.query_row(sql, [], |r| r.get(0)).unwrap()
     }
@@ -651,11 +660,7 @@ mod tests {
     fn copies_join_the_story_of_the_first_and_the_longest_represents_it() {
         let mut store = Store::open_in_memory().unwrap();
         let params = Params::default();
-        let short = RELEASE
-            .split("\n\n")
-            .take(2)
-            .collect::<Vec<_>>()
-            .join("\n\n");
+        let short = release_opening();
         let a = insert(
             &store,
             "kerlann",
@@ -794,11 +799,7 @@ mod tests {
     fn the_index_loads_what_each_date_reaches_and_identical_texts_at_any_date() {
         let mut store = Store::open_in_memory().unwrap();
         let params = Params::default();
-        let short = RELEASE
-            .split("\n\n")
-            .take(2)
-            .collect::<Vec<_>>()
-            .join("\n\n");
+        let short = release_opening();
         let old = insert(&store, "a", "Kerlann", &short, "2020-03-01T09:00:00Z");
         let recent = insert(&store, "b", "Catalogue", OTHER, "2026-03-01T09:00:00Z");
         store.cluster_article(old, &params).unwrap();
