@@ -90,15 +90,6 @@ impl Index {
         }
     }
 
-    /// Articles indexed.
-    pub fn len(&self) -> usize {
-        self.entries.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.len == 0
-    }
-
     pub fn contains(&self, id: i64) -> bool {
         self.by_id.contains_key(&id)
     }
@@ -382,7 +373,7 @@ mod tests {
         index.insert(1, 7, second.clone());
         assert_eq!(ids(&index.candidates(&first, 0)), [2]);
         assert_eq!(ids(&index.candidates(&second, 0)), [1]);
-        assert_eq!(index.len(), 2);
+        assert_eq!(index.entries.len, 2);
         index.insert(3, 3, second.clone());
         index.merge_story(7, 3);
         index.set_story(2, 3);

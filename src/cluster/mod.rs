@@ -467,19 +467,10 @@ pub fn choose_story(
     place(features, candidates, params, current).0
 }
 
-/// Every story that has a member [`same_story`] accepts as a copy of `features`. When a new
-/// article is a copy of members of two stories, those stories were one all along (their
-/// copies arrived in an order that hid it): the caller merges them, so the stories do not
-/// depend on the order in which articles arrive.
-pub fn matching_stories(
-    features: &Features,
-    candidates: &[Candidate],
-    params: &Params,
-) -> Vec<i64> {
-    place(features, candidates, params, None).1
-}
-
-/// [`choose_story`] and [`matching_stories`] at once, each candidate compared once.
+/// [`choose_story`], and every story that has a member [`same_story`] accepts as a copy of
+/// `features`, each candidate compared once. When a new article is a copy of members of two
+/// stories, those stories were one all along (their copies arrived in an order that hid it):
+/// the caller merges them, so the stories do not depend on the order in which articles arrive.
 pub fn place(
     features: &Features,
     candidates: &[Candidate],

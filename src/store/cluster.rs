@@ -40,7 +40,7 @@ pub struct StoryIndex {
 }
 
 impl StoryIndex {
-    pub fn new() -> StoryIndex {
+    fn new() -> StoryIndex {
         StoryIndex {
             unsettled: false,
             index: Index::new(),
@@ -163,12 +163,6 @@ impl StoryIndex {
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         self.load_ids(conn, ids.into_iter())
-    }
-}
-
-impl Default for StoryIndex {
-    fn default() -> Self {
-        StoryIndex::new()
     }
 }
 

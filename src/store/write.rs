@@ -332,15 +332,14 @@ fn upsert(
             Ok(Upsert::Updated { id, indexed_now })
         }
         None => {
-            // The id SQLite would give, given now so that the article starts in a story of its
-            // own (`story` = its id) and keeps it without an UPDATE when it matches no other.
-            let id: i64 = tx
-                .prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM articles")?
-                .query_row([], |r| r.get(0))?;
+            // The id SQLite would give, given in the row so that the article starts in a story of
+            // its own (`story` = its id) and keeps it without an UPDATE when it matches no other.
             let inserted = tx.prepare_cached(
                 "INSERT INTO articles (source, guid, url, url_key, title, author, published, fetched_at,
                      summary, text, content_hash, published_approximate, id, story)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+                     (SELECT coalesce(max(id), 0) + 1 FROM articles),
+                     (SELECT coalesce(max(id), 0) + 1 FROM articles))
                  ON CONFLICT DO NOTHING",
             )?.execute(params![
                     source,
@@ -355,12 +354,11 @@ fn upsert(
                     draft.text,
                     hash,
                     draft.published_approximate,
-                    id,
                 ])?;
             if inserted == 0 {
                 return Ok(Upsert::Unchanged);
             }
-            Ok(Upsert::New(id))
+            Ok(Upsert::New(tx.last_insert_rowid()))
         }
     }
 }

@@ -16,6 +16,16 @@ fn wait_until_holding(server: &Server) {
     }
 }
 
+/// Run veille with `args` in `ws`: it must succeed.
+fn succeeds(ws: &Workspace, args: &[&str]) {
+    let run = veille(ws).args(args).output().expect("run veille");
+    assert!(
+        run.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 #[test]
 fn a_second_fetch_waits_then_names_the_one_running() {
     let server = Server::start();
@@ -41,12 +51,7 @@ fn a_second_fetch_waits_then_names_the_one_running() {
 
     // Read-only commands never wait for a fetch: they answer while the first one still runs.
     for args in [&["search", "--all"][..], &["sources"], &["stories"]] {
-        let read = veille(&ws).args(args).output().expect("run a read command");
-        assert!(
-            read.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&read.stderr)
-        );
+        succeeds(&ws, args);
     }
     assert!(
         first.try_wait().expect("poll the first fetch").is_none(),
@@ -63,12 +68,7 @@ fn a_second_fetch_waits_then_names_the_one_running() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let retag = veille(&ws).arg("retag").output().expect("run retag");
-    assert!(
-        retag.status.success(),
-        "{}",
-        String::from_utf8_lossy(&retag.stderr)
-    );
+    succeeds(&ws, &["retag"]);
     assert!(
         first.try_wait().expect("poll the first fetch").is_none(),
         "retag finished while the first fetch still waited on the network"
