@@ -39,13 +39,16 @@ const PUBLISHED: [(&str, f64, f64, f64, f64); 3] = [
 const SHINGLE: usize = 4;
 
 fn main() -> Result<()> {
-    let corpora = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora"));
+    // VEILLE_CORPORA names the corpora folder, as for the tests; else ../shared/corpora.
+    let corpora = std::env::var_os("VEILLE_CORPORA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora"));
     let scrapinghub = corpora.join("article-extraction-scrapinghub");
     let trafilatura_set = corpora.join("article-extraction-trafilatura");
     for dir in [&scrapinghub, &trafilatura_set] {
         if !dir.is_dir() {
             bail!(
-                "corpus not found: {} (the benchmark reads shared/corpora beside the project root)",
+                "corpus not found: {} (set VEILLE_CORPORA to the shared corpora folder; default ../shared/corpora)",
                 dir.display()
             );
         }

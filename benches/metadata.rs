@@ -23,10 +23,6 @@ use std::time::Instant;
 use veille::extract::meta::{metadata, PageMeta};
 use veille::normalize::{fold, fold_whitespace};
 
-const CORPUS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/corpora/article-extraction-trafilatura"
-);
 /// Targets of the issue.
 const TARGET_TITLE: f64 = 0.85;
 const TARGET_DATE: f64 = 0.85;
@@ -65,11 +61,15 @@ impl Score {
 }
 
 fn main() -> Result<()> {
-    let root = Path::new(CORPUS);
+    // VEILLE_CORPORA names the corpora folder, as for the tests; else ../shared/corpora.
+    let corpora = std::env::var_os("VEILLE_CORPORA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora"));
+    let root = &corpora.join("article-extraction-trafilatura");
     if !root.join("evaldata.json").is_file() {
         bail!(
-            "corpus not found at {} — the benchmark needs ../shared/corpora/article-extraction-trafilatura \
-             next to the crate (see its README.md)",
+            "corpus not found at {}: set VEILLE_CORPORA to the shared corpora folder \
+             (default ../shared/corpora)",
             root.display()
         );
     }

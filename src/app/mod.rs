@@ -62,6 +62,36 @@ impl Context {
     }
 }
 
+/// The prefixes and names of the variables veille reads: one of these that is not UTF-8 is named
+/// in an error (exit 2); any other variable that is not UTF-8 is none of veille's business.
+const READ_VARIABLES: &[&str] = &["VEILLE_", "XDG_", "HOME", "NO_COLOR", "COLUMNS"];
+
+/// The process environment as text. `std::env::vars` panics on the first variable that is not
+/// UTF-8, so every command would die for a variable it never reads.
+fn environment() -> Result<HashMap<String, String>, UsageError> {
+    environment_from(std::env::vars_os())
+}
+
+fn environment_from(
+    vars: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+) -> Result<HashMap<String, String>, UsageError> {
+    let mut env = HashMap::new();
+    for (key, value) in vars {
+        match (key.into_string(), value.into_string()) {
+            (Ok(key), Ok(value)) => {
+                env.insert(key, value);
+            }
+            (Ok(key), Err(_)) if READ_VARIABLES.iter().any(|p| key.starts_with(p)) => {
+                return Err(UsageError(format!(
+                    "the environment variable {key} is not valid UTF-8: set it to a UTF-8 value or unset it"
+                )));
+            }
+            _ => {}
+        }
+    }
+    Ok(env)
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     // Shell integration needs no configuration.
     match &cli.command {
@@ -69,7 +99,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Man => return shell::man(),
         _ => {}
     }
-    let env: HashMap<String, String> = std::env::vars().collect();
+    let env = environment()?;
     // `init` writes the configuration that every other command reads.
     if let Command::Init(args) = &cli.command {
         return init::run(args, cli.config.clone(), &env, cli.quiet);
@@ -135,4 +165,31 @@ fn config_path(
                     .join(" and ")
             )],
         })
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+
+    fn latin1(bytes: &[u8]) -> OsString {
+        OsString::from_vec(bytes.to_vec())
+    }
+
+    #[test]
+    fn a_variable_that_is_not_utf8_is_ignored_unless_veille_reads_it() {
+        let vars = vec![
+            (OsString::from("LANG"), OsString::from("fr_FR.UTF-8")),
+            (OsString::from("OLD_NAME"), latin1(b"caf\xe9")),
+            (latin1(b"CL\xc9"), OsString::from("x")),
+        ];
+        let env = environment_from(vars.into_iter()).expect("nothing veille reads is broken");
+        assert_eq!(env.len(), 1);
+        assert_eq!(env["LANG"], "fr_FR.UTF-8");
+
+        let vars = vec![(OsString::from("VEILLE_TIMEZONE"), latin1(b"Europe/\xc9"))];
+        let error = environment_from(vars.into_iter()).expect_err("veille reads it");
+        assert!(error.0.contains("VEILLE_TIMEZONE is not valid UTF-8"), "{error}");
+    }
 }

@@ -2,6 +2,7 @@
 //! in it, and readers of its output. The HTTP server lives in `server`, generated bodies in `feeds`.
 //! Nothing here knows how veille works inside: only its command line, files and outputs.
 
+pub mod corpora;
 pub mod feeds;
 mod selftest;
 pub mod server;
