@@ -73,6 +73,14 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
     Decoded { text, encoding }
 }
 
+/// `bytes` decoded with `encoding` whatever they declare, as UTF-8 bytes: a source's
+/// `encoding` setting, for sites whose header, prolog or `<meta>` name the wrong charset. The
+/// result is valid UTF-8, so [`decode`] then takes it as it is.
+pub fn transcode(bytes: &[u8], encoding: &'static Encoding) -> Vec<u8> {
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    text.into_owned().into_bytes()
+}
+
 /// A page's bytes as text, with the charset of its `Content-Type` header if it had one.
 pub fn decode_page(bytes: &[u8], content_type: Option<&str>) -> String {
     decode(bytes, content_type.and_then(charset_of_content_type))

@@ -59,10 +59,29 @@ pub enum Command {
     /// Exchange sources with other readers: `veille opml import FILE`, `veille opml export`
     #[command(subcommand)]
     Opml(OpmlCommand),
+    /// The article of one page (title, date, author, text) as `fetch` would store it
+    Extract(ExtractArgs),
     /// Print a completion script for a shell (see README: "Shell integration")
     Completions(CompletionsArgs),
     /// Print the man page (roff) on stdout
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// An http(s) URL to fetch, or the path of a saved HTML page
+    #[arg(value_name = "URL|FILE")]
+    pub target: String,
+    /// How to print the article
+    #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
+    pub format: ExtractFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Args)]

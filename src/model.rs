@@ -104,6 +104,9 @@ pub struct Source {
     /// The least time between two requests of this source to its host, when it asks for more
     /// than `[settings] delay`.
     pub delay: Option<std::time::Duration>,
+    /// `encoding`: every body of this source is decoded with it, whatever its header, XML
+    /// prolog or `<meta>` claim (for sites whose declared charset lies).
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 impl Source {
@@ -120,6 +123,7 @@ impl Source {
             selectors: None,
             max_pages: crate::config::DEFAULT_MAX_PAGES,
             delay: None,
+            encoding: None,
         }
     }
 }

@@ -145,20 +145,32 @@ impl Collector {
         source.delay.unwrap_or(self.delay)
     }
 
+    /// GET through the politeness gate; a body of a source with an `encoding` setting is
+    /// decoded with it here, so every parser downstream reads UTF-8.
     async fn get(
         &self,
         url: &Url,
         validators: &Validators,
         delay: Duration,
+        encoding: Option<&'static encoding_rs::Encoding>,
     ) -> Result<Fetched, FetchError> {
         let _pass = self.gate.enter(url, delay).await;
-        self.fetcher.get(url, validators, Utc::now()).await
+        let mut fetched = self.fetcher.get(url, validators, Utc::now()).await?;
+        if let (Fetched::Body(body), Some(encoding)) = (&mut fetched, encoding) {
+            body.bytes = crate::charset::transcode(&body.bytes, encoding);
+        }
+        Ok(fetched)
     }
 
     async fn feed(self: Arc<Self>, job: Job) -> Collected {
         let source = &job.source;
         let body = match self
-            .get(&source.url, &job.validators, self.delay_of(source))
+            .get(
+                &source.url,
+                &job.validators,
+                self.delay_of(source),
+                source.encoding,
+            )
             .await
         {
             Ok(Fetched::NotModified) => return Collected::NotModified,
@@ -264,7 +276,10 @@ impl Collector {
             Ok(crawl_delay) => crawl_delay.unwrap_or_default().max(self.delay_of(source)),
             Err(refusal) => return Collected::failed(refusal.to_string()),
         };
-        let body = match self.get(&source.url, &job.validators, delay).await {
+        let body = match self
+            .get(&source.url, &job.validators, delay, source.encoding)
+            .await
+        {
             Ok(Fetched::NotModified) => return Collected::NotModified,
             Ok(Fetched::Body(body)) => body,
             Err(e) => return Collected::from_fetch_error(e, "page"),
@@ -283,7 +298,10 @@ impl Collector {
                 break;
             };
             let fetched = match self.robots.check(&self.fetcher, &self.gate, &page).await {
-                Ok(_) => self.get(&page, &Validators::default(), delay).await,
+                Ok(_) => {
+                    self.get(&page, &Validators::default(), delay, source.encoding)
+                        .await
+                }
                 Err(refusal) => {
                     notes.push(refusal.to_string());
                     break;
@@ -405,11 +423,11 @@ impl Collector {
                     .collect()
             }
         };
-        let delay = self.delay_of(source);
+        let (delay, encoding) = (self.delay_of(source), source.encoding);
         let mut pages = stream::iter(wanted)
             .map(|(index, url)| {
                 let (this, selectors) = (self.clone(), selectors.clone());
-                async move { (index, this.page(url, delay, selectors).await) }
+                async move { (index, this.page(url, delay, encoding, selectors).await) }
             })
             .buffer_unordered(self.page_concurrency.max(1))
             .collect::<Vec<_>>()
@@ -423,6 +441,7 @@ impl Collector {
         &self,
         url: Url,
         delay: Duration,
+        encoding: Option<&'static encoding_rs::Encoding>,
         selectors: Arc<PageSelectors>,
     ) -> Result<extract::Article, String> {
         let crawl_delay = self
@@ -431,7 +450,10 @@ impl Collector {
             .await
             .map_err(|refusal| refusal.to_string())?;
         let delay = crawl_delay.unwrap_or_default().max(delay);
-        let body = match self.get(&url, &Validators::default(), delay).await {
+        let body = match self
+            .get(&url, &Validators::default(), delay, encoding)
+            .await
+        {
             Ok(Fetched::Body(body)) => body,
             Ok(Fetched::NotModified) => return Err(format!("{url}: unexpected 304")),
             Err(e) => return Err(format!("{url}: {e}")),

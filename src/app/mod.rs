@@ -6,6 +6,7 @@ mod check;
 mod collect;
 mod config_file;
 mod digest;
+mod extract;
 mod fetch;
 mod init;
 mod lock;
@@ -112,6 +113,15 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         database: cli.db.clone(),
         concurrency,
     };
+    if let Command::Extract(args) = &cli.command {
+        // The settings of the configuration when there is one (user agent, time zone…), else
+        // the defaults: checking a page needs no configuration.
+        let config = match config_path(cli.config.clone(), &env) {
+            Ok(path) => config::load(&path, &env, &flags)?,
+            Err(_) => config::parse("", std::path::Path::new("feeds.toml"), &env, &flags)?,
+        };
+        return extract::run(args, &config.settings);
+    }
     let path = config_path(cli.config.clone(), &env)?;
     let config = config::load(&path, &env, &flags)?;
     let context = Context {
@@ -136,7 +146,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             opml::import(&context, &args, &env, &flags)
         }
         Command::Opml(crate::cli::OpmlCommand::Export(args)) => opml::export(&context, &args),
-        Command::Completions(_) | Command::Man | Command::Init(_) => {
+        Command::Completions(_) | Command::Man | Command::Init(_) | Command::Extract(_) => {
             unreachable!("handled before the configuration")
         }
     }
@@ -190,6 +200,9 @@ mod tests {
 
         let vars = vec![(OsString::from("VEILLE_TIMEZONE"), latin1(b"Europe/\xc9"))];
         let error = environment_from(vars.into_iter()).expect_err("veille reads it");
-        assert!(error.0.contains("VEILLE_TIMEZONE is not valid UTF-8"), "{error}");
+        assert!(
+            error.0.contains("VEILLE_TIMEZONE is not valid UTF-8"),
+            "{error}"
+        );
     }
 }

@@ -134,6 +134,7 @@ struct RawSource {
     selectors: Option<RawSelectors>,
     max_pages: Option<i64>,
     delay: Option<String>,
+    encoding: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -195,6 +196,7 @@ const SOURCE_KEYS: &[&str] = &[
     "selectors",
     "max_pages",
     "delay",
+    "encoding",
 ];
 const SELECTOR_KEYS: &[&str] = &["item", "link", "title", "date", "content", "author", "next"];
 const TOPIC_KEYS: &[&str] = &[
@@ -651,6 +653,11 @@ impl Checker {
                 ok &= parsed.is_some();
                 parsed
             });
+            let encoding = s.encoding.as_deref().and_then(|label| {
+                let parsed = self.encoding(label, &at("encoding"));
+                ok &= parsed.is_some();
+                parsed
+            });
             if let (true, Some(url)) = (ok, url) {
                 sources.push(Source {
                     name: s.name.clone(),
@@ -662,10 +669,24 @@ impl Checker {
                     selectors,
                     max_pages,
                     delay,
+                    encoding,
                 });
             }
         }
         sources
+    }
+
+    /// A charset label (`iso-8859-1`, `windows-1252`, `utf-8`…), as the WHATWG Encoding
+    /// standard names them.
+    fn encoding(&mut self, label: &str, origin: &str) -> Option<&'static encoding_rs::Encoding> {
+        let found = encoding_rs::Encoding::for_label(label.trim().as_bytes());
+        if found.is_none() {
+            self.error(
+                origin,
+                format!("`{label}` is not a character encoding: use a label such as \"iso-8859-1\", \"windows-1252\" or \"utf-8\""),
+            );
+        }
+        found
     }
 
     /// A pause between requests: a duration from 0 to [`MAX_DELAY`].

@@ -77,6 +77,22 @@ fn duplicate_names_and_html_without_selectors_are_refused() {
 }
 
 #[test]
+fn a_source_encoding_is_a_known_label() {
+    let source = "[[source]]\nname = \"a\"\nurl = \"https://a.org/\"\n";
+    let config = parse_str(&format!("{source}encoding = \"ISO-8859-15\"\n")).unwrap();
+    assert_eq!(config.sources[0].encoding, Some(encoding_rs::ISO_8859_15));
+    assert_eq!(parse_str(source).unwrap().sources[0].encoding, None);
+    let err = parse_str(&format!("{source}encoding = \"latin-42\"\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("feeds.toml:4: `source[0].encoding`")
+            && err.contains("not a character encoding"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_keyword_that_cannot_match_is_refused_at_its_topic() {
     let text = "[[topic]]\nname = \"t\"\nkeywords = [\"« »\"]\n";
     let err = parse_str(text).unwrap_err().to_string();

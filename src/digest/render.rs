@@ -176,7 +176,7 @@ fn http_url(value: Value) -> Value {
 
 /// `text|md`: plain text made inert in Markdown: no link (brackets and `<` are escaped), no HTML,
 /// no emphasis or code; a `#` that would start a heading is escaped too.
-fn markdown_text(value: &str) -> String {
+pub fn markdown_text(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     let mut chars = value.chars().peekable();
     let mut at_start = true;
@@ -197,7 +197,7 @@ fn markdown_text(value: &str) -> String {
 }
 
 /// `url|md_url`: a URL that cannot close a Markdown link early.
-fn markdown_url(value: &str) -> String {
+pub fn markdown_url(value: &str) -> String {
     value
         .replace(' ', "%20")
         .replace('(', "%28")

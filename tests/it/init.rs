@@ -1,22 +1,8 @@
 //! `veille init` and the XDG paths: the starter lands in $XDG_CONFIG_HOME/veille/, is found
 //! there without --config, and sends the database to $XDG_DATA_HOME/veille/.
 
-use crate::common::{fetch_ok, run, veille, Server, Workspace};
+use crate::common::{bare, fetch_ok, run, veille, Server, Workspace};
 use assert_cmd::Command;
-
-/// `veille` as `common::veille` runs it, but without `--config`: the default paths apply.
-fn bare(ws: &Workspace) -> Command {
-    let mut cmd = Command::cargo_bin("veille").expect("the veille binary is built by cargo test");
-    cmd.current_dir(ws.path())
-        .env("NO_COLOR", "1")
-        .env("XDG_CONFIG_HOME", ws.path().join("xdg/config"))
-        .env("XDG_DATA_HOME", ws.path().join("xdg/data"))
-        .env("HOME", ws.path())
-        .env_remove("VEILLE_CONFIG")
-        .env_remove("VEILLE_DB")
-        .timeout(crate::common::COMMAND_TIMEOUT);
-    cmd
-}
 
 fn output(cmd: &mut Command) -> (i32, String, String) {
     let out = cmd.output().expect("run veille");

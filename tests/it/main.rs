@@ -5,6 +5,7 @@ mod add;
 mod common;
 mod corpora;
 mod digest;
+mod extract;
 mod fetch;
 mod fuzz_regressions;
 mod init;

@@ -1,6 +1,7 @@
-//! Shell integration: completion scripts and the man page, generated without any configuration.
+//! Shell integration: completion scripts and the man page, generated without any configuration;
+//! an environment that is not UTF-8.
 
-use crate::common::{run, Workspace};
+use crate::common::{run, veille, Run, Workspace};
 
 #[test]
 fn completion_scripts_generate_for_every_shell_without_a_configuration() {
@@ -38,4 +39,34 @@ fn the_man_page_is_roff_that_documents_the_commands() {
         assert!(out.stdout.contains(section), "no {section}");
     }
     assert!(out.stdout.contains("fetch"));
+}
+
+#[test]
+fn a_variable_that_is_not_utf8_never_makes_veille_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let ws = Workspace::new(&[], &[]);
+    let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9");
+    // A variable veille does not read: ignored.
+    let out = Run::from(
+        veille(&ws)
+            .arg("check")
+            .env("OLD_LOCALE_NAME", latin1)
+            .output()
+            .expect("run veille"),
+    );
+    assert_eq!(out.code, 0, "{out}");
+    // One it reads: named, exit 2.
+    let out = Run::from(
+        veille(&ws)
+            .arg("check")
+            .env("VEILLE_TIMEZONE", latin1)
+            .output()
+            .expect("run veille"),
+    );
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.contains("VEILLE_TIMEZONE is not valid UTF-8"),
+        "{out}"
+    );
+    assert!(!out.stderr.contains("panicked"), "{out}");
 }

@@ -107,22 +107,47 @@ pub fn config_text(sources: &[(&str, &str)], settings: &[&str]) -> String {
 /// `veille --config <ws>/feeds.toml`, run in the workspace with a clean environment: no colour, no
 /// `VEILLE_*`, XDG directories and HOME inside the workspace, no proxy, bounded in time.
 pub fn veille(ws: &Workspace) -> Command {
-    let mut cmd = Command::cargo_bin("veille").expect("the veille binary is built by cargo test");
-    cmd.arg("--config")
-        .arg(ws.config_path())
-        .current_dir(ws.path())
+    let mut cmd = Command::from_std(veille_process(ws));
+    cmd.timeout(COMMAND_TIMEOUT);
+    cmd
+}
+
+/// [`veille`] without `--config`: the default paths apply (`./feeds.toml`, then the XDG folder
+/// inside the workspace).
+pub fn bare(ws: &Workspace) -> Command {
+    let mut cmd = Command::from_std(bare_process(ws));
+    cmd.timeout(COMMAND_TIMEOUT);
+    cmd
+}
+
+/// The same hermetic command as [`veille`], as a process to spawn and signal (lock, kill and
+/// interrupt tests); the caller bounds it in time.
+pub fn veille_process(ws: &Workspace) -> std::process::Command {
+    let mut cmd = bare_process(ws);
+    cmd.arg("--config").arg(ws.config_path());
+    cmd
+}
+
+fn bare_process(ws: &Workspace) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_veille"));
+    cmd.current_dir(ws.path())
         .env("NO_COLOR", "1")
         .env("XDG_CONFIG_HOME", ws.path().join("xdg/config"))
         .env("XDG_DATA_HOME", ws.path().join("xdg/data"))
         .env("XDG_CACHE_HOME", ws.path().join("xdg/cache"))
         .env("HOME", ws.path())
-        .env("TZ", "UTC")
-        .timeout(COMMAND_TIMEOUT);
+        .env("TZ", "UTC");
+    // Every variable veille reads, and the proxies reqwest would use.
+    let inherited: Vec<std::ffi::OsString> = std::env::vars_os()
+        .map(|(key, _)| key)
+        .filter(|key| key.to_string_lossy().starts_with("VEILLE_"))
+        .collect();
+    for var in inherited {
+        cmd.env_remove(var);
+    }
     for var in [
-        "VEILLE_CONFIG",
-        "VEILLE_DB",
-        "VEILLE_SMTP_PASSWORD",
         "RUST_LOG",
+        "COLUMNS",
         "HTTP_PROXY",
         "HTTPS_PROXY",
         "ALL_PROXY",
@@ -226,10 +251,16 @@ pub fn run(ws: &Workspace, args: &[&str]) -> Run {
         .args(args)
         .output()
         .expect("run the veille binary");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    Run::from(output)
+}
+
+impl From<std::process::Output> for Run {
+    fn from(output: std::process::Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
     }
 }
 

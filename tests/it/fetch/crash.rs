@@ -6,7 +6,7 @@
 use crate::common::feeds::generated_feed;
 use crate::common::{all_articles, fetch_ok, Reply, Route, Server, Workspace};
 use std::collections::BTreeSet;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -92,9 +92,7 @@ fn fetch_killed_at_random_moments_loses_and_duplicates_nothing() {
             "the kill loop is bounded in time"
         );
         round.store(kill, Ordering::SeqCst);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_veille"))
-            .arg("--config")
-            .arg(ws.config_path())
+        let mut child = crate::common::veille_process(&ws)
             .args(["fetch", "--quiet", "--wait", "30s"])
             .current_dir(ws.path())
             .env_remove("VEILLE_DB")

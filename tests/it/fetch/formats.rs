@@ -313,3 +313,47 @@ fn gzip_encoded_feed_is_decoded() {
     fetch_ok(&ws);
     assert_eq!(all_articles(&ws).len(), 3);
 }
+
+/// An ISO-8859-15 feed (œ is 0xBD, € is 0xA4) that its server and its prolog call UTF-8.
+fn lying_latin9_feed() -> Vec<u8> {
+    let mut body = b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>\
+        <title>Mairie</title><link>https://mairie.example.fr/</link>\
+        <item><title>L'"
+        .to_vec();
+    body.extend_from_slice(b"\xbduvre libre co\xfbte 0 \xa4");
+    body.extend_from_slice(
+        b"</title><link>https://mairie.example.fr/oeuvre</link>\
+          <description>Une d\xe9lib\xe9ration du conseil municipal.</description></item>\
+          </channel></rss>",
+    );
+    body
+}
+
+#[test]
+fn a_source_encoding_overrides_a_lying_charset() {
+    let server = Server::start();
+    server.route(
+        "/mairie.rss",
+        Route::Fixed(Reply::feed(
+            "application/rss+xml; charset=utf-8",
+            lying_latin9_feed(),
+        )),
+    );
+    let url = server.url("/mairie.rss");
+    // Without the setting, the bytes that are not UTF-8 are read as Windows-1252: œ and € are lost.
+    let ws = Workspace::new(&[("mairie", &url)], &[]);
+    fetch_ok(&ws);
+    let articles = all_articles(&ws);
+    assert_eq!(articles[0]["title"], "L'½uvre libre coûte 0 ¤");
+
+    let ws = Workspace::empty();
+    let mut text = crate::common::config_text(&[("mairie", &url)], &[]);
+    text.push_str("encoding = \"iso-8859-15\"\n");
+    ws.write_raw(&text);
+    fetch_ok(&ws);
+    let articles = all_articles(&ws);
+    assert_eq!(articles[0]["title"], "L'œuvre libre coûte 0 €");
+    assert!(articles[0]["summary"]
+        .as_str()
+        .is_some_and(|s| s.contains("délibération")));
+}

@@ -16,9 +16,7 @@ fn stopped_by(signal: &str, expected: i32) {
         ],
         &["timeout = \"30s\""],
     );
-    let child = Command::new(env!("CARGO_BIN_EXE_veille"))
-        .arg("--config")
-        .arg(ws.config_path())
+    let child = crate::common::veille_process(&ws)
         .arg("fetch")
         .current_dir(ws.path())
         .env_remove("VEILLE_DB")

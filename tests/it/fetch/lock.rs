@@ -38,10 +38,8 @@ fn a_second_fetch_waits_then_names_the_one_running() {
         ],
         &["timeout = \"6s\""],
     );
-    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_veille"));
+    let mut first = crate::common::veille_process(&ws);
     first
-        .arg("--config")
-        .arg(ws.config_path())
         .arg("fetch")
         .current_dir(ws.path())
         .env_remove("VEILLE_DB")
