@@ -14,4 +14,5 @@ mod search;
 mod shell;
 mod sources;
 mod stories;
+mod suggest;
 mod tags;
