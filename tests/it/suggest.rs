@@ -45,7 +45,7 @@ fn add_without_selectors_writes_the_selectors_found_and_the_source_works() {
     );
     assert_eq!(run(&ws, &["check"]).code, 0);
     // The source works: its listing, its next page and its articles are read.
-    let out = run(&ws, &["source", "test", "gsm"]);
+    let out = run(&ws, &["source", "test", "gsm", "--lines", "20"]);
     assert_eq!(out.code, 0, "{out}");
     assert!(out.stdout.contains("items would be stored"), "{out}");
     assert!(out.stdout.contains("Le CNLL appelle"), "{out}");

@@ -93,12 +93,12 @@ struct Group<'a> {
 pub fn suggest(html: &str, page_url: &Url, tz: chrono_tz::Tz) -> Vec<Proposal> {
     let document = Html::parse_document(&crate::normalize::bound_nesting(html));
     let page = read_page(&document, page_url, tz);
-    let groups = collapse(groups_of(&page));
     let next = selectors::next_selector(&page);
-    let mut proposals: Vec<Proposal> = groups
-        .iter()
-        .filter_map(|group| propose(&page, group, next.clone()))
+    let proposed: Vec<(Group, Proposal)> = groups_of(&page)
+        .into_iter()
+        .filter_map(|group| propose(&page, &group, next.clone()).map(|p| (group, p)))
         .collect();
+    let mut proposals: Vec<Proposal> = collapse(proposed).into_iter().map(|(_, p)| p).collect();
     proposals.sort_by(|a, b| b.score.total_cmp(&a.score));
     let mut seen = HashSet::new();
     proposals.retain(|p| seen.insert(p.selectors.item.clone()));
@@ -207,9 +207,31 @@ fn groups_of<'a>(page: &Page<'a>) -> Vec<Group<'a>> {
 /// most hold several articles (a container of lists, not an item).
 fn group<'a>(page: &Page<'a>, elements: Vec<ElementRef<'a>>) -> Option<Group<'a>> {
     let depth = elements[0].ancestors().count();
+    let inside: Vec<Vec<usize>> = elements.iter().map(|e| links_inside(page, *e)).collect();
+    // A link found in several blocks is their category or section, not one's article.
+    let mut blocks_of: HashMap<&str, usize> = HashMap::new();
+    for links in &inside {
+        let distinct: HashSet<&str> = links
+            .iter()
+            .map(|i| page.links[*i].canonical.as_str())
+            .collect();
+        for url in distinct {
+            *blocks_of.entry(url).or_default() += 1;
+        }
+    }
     let mut members: Vec<Member> = elements
         .into_iter()
-        .filter_map(|e| member(page, e))
+        .zip(inside)
+        .filter_map(|(element, mut links)| {
+            links.retain(|i| {
+                let link = &page.links[*i];
+                let blocks = blocks_of[link.canonical.as_str()];
+                // Twice may be one article shown twice; a short text twice is a category.
+                blocks < 2
+                    || (blocks == 2 && link.text.split_whitespace().count() >= TITLE_MIN_WORDS)
+            });
+            member(page, element, links)
+        })
         .collect();
     // A block without the class most blocks have is something else in the same place (the
     // pager after the teasers).
@@ -240,7 +262,8 @@ fn group<'a>(page: &Page<'a>, elements: Vec<ElementRef<'a>>) -> Option<Group<'a>
         .then_some(Group { members, depth })
 }
 
-fn member<'a>(page: &Page<'a>, element: ElementRef<'a>) -> Option<Member<'a>> {
+/// The article links in `element` (itself included), in the page's order.
+fn links_inside(page: &Page, element: ElementRef) -> Vec<usize> {
     let mut inside: Vec<usize> = element
         .select(anchors())
         .filter_map(|a| page.link_of.get(&a.id()).copied())
@@ -248,6 +271,10 @@ fn member<'a>(page: &Page<'a>, element: ElementRef<'a>) -> Option<Member<'a>> {
     if let Some(own) = page.link_of.get(&element.id()).filter(|i| !inside.contains(i)) {
         inside.insert(0, *own);
     }
+    inside
+}
+
+fn member<'a>(page: &Page<'a>, element: ElementRef<'a>, inside: Vec<usize>) -> Option<Member<'a>> {
     let urls: HashSet<&str> = inside
         .iter()
         .map(|i| page.links[*i].canonical.as_str())
@@ -298,12 +325,12 @@ fn heading_of<'a>(anchor: ElementRef<'a>, scope: ElementRef<'a>) -> Option<Eleme
 }
 
 /// Of groups that are the same articles at different levels (a `li`, its `h3`, its `a`), keep
-/// the outermost: the item holds the title, the date and the summary.
-fn collapse(mut groups: Vec<Group>) -> Vec<Group> {
-    groups.sort_by_key(|g| g.depth);
-    let mut kept: Vec<Group> = Vec::new();
-    for group in groups {
-        let inner = kept.iter().any(|outer| {
+/// the outermost that has selectors: the item holds the title, the date and the summary.
+fn collapse<'a>(mut groups: Vec<(Group<'a>, Proposal)>) -> Vec<(Group<'a>, Proposal)> {
+    groups.sort_by_key(|(g, _)| g.depth);
+    let mut kept: Vec<(Group, Proposal)> = Vec::new();
+    for (group, proposal) in groups {
+        let inner = kept.iter().position(|(outer, _)| {
             let ids: HashSet<NodeId> = outer.members.iter().map(|m| m.element.id()).collect();
             let inside = group
                 .members
@@ -312,11 +339,26 @@ fn collapse(mut groups: Vec<Group>) -> Vec<Group> {
                 .count();
             inside * 2 > group.members.len()
         });
-        if !inner {
-            kept.push(group);
+        match inner {
+            None => kept.push((group, proposal)),
+            // The outer blocks can only be named by their place (`div.row > div`): the inner
+            // ones by a class of their own, when they hold as much.
+            Some(i) if by_class(&proposal) && !by_class(&kept[i].1) => {
+                let outer = &kept[i].1.selectors;
+                if proposal.selectors.date.is_some() >= outer.date.is_some() {
+                    kept[i] = (group, proposal);
+                }
+            }
+            Some(_) => {}
         }
     }
     kept
+}
+
+/// Whether the item selector names the blocks by a class of their own.
+fn by_class(proposal: &Proposal) -> bool {
+    let item = &proposal.selectors.item;
+    item.rsplit([' ', '>']).next().is_some_and(|last| last.contains('.'))
 }
 
 /// The share of `members` for which `test` holds.

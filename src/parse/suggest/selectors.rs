@@ -190,11 +190,17 @@ fn item_selector(page: &Page, members: &[Member]) -> Option<String> {
             .iter()
             .all(|m| m.element.value().classes().any(|x| x == *c))
     });
+    // The shortest class reads best (`blog-item`, not `com-content-category-blog__item`).
+    common.sort_by_key(|c| c.len());
     let mut candidates: Vec<String> = common.iter().map(|c| format!("{tag}.{c}")).collect();
+    let parent_tag = parent(first).map(|p| p.value().name().to_string());
     for scope in scopes_of(first) {
         candidates.extend(common.iter().map(|c| format!("{scope} {tag}.{c}")));
         candidates.push(format!("{scope} {tag}"));
         candidates.push(format!("{scope} > {tag}"));
+        if let Some(up) = &parent_tag {
+            candidates.push(format!("{scope} > {up} > {tag}"));
+        }
     }
     let members: HashSet<NodeId> = members.iter().map(|m| m.element.id()).collect();
     candidates
@@ -202,7 +208,7 @@ fn item_selector(page: &Page, members: &[Member]) -> Option<String> {
         .find(|css| selects_exactly(page, css, &members))
 }
 
-/// How an item's ancestors can be named, nearest first: `#id`, `tag.class`.
+/// How an item's ancestors can be named, nearest first: `#id`, `tag.class`, `tag`.
 fn scopes_of(element: ElementRef) -> Vec<String> {
     let mut scopes = Vec::new();
     let mut node = parent(element);
@@ -218,6 +224,8 @@ fn scopes_of(element: ElementRef) -> Vec<String> {
         for class in stable_classes(ancestor).into_iter().take(MAX_SCOPE_CLASSES) {
             scopes.push(format!("{}.{class}", value.name()));
         }
+        // Pages without classes: `main li`, `main > ul > li`.
+        scopes.push(value.name().to_string());
         node = parent(ancestor);
     }
     scopes

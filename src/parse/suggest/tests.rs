@@ -25,6 +25,9 @@ const LISTINGS: &[(&str, &[u8], &str)] = &[
     listing!("press-table"),
     listing!("teasers-most-read"),
     listing!("handmade-paginated"),
+    listing!("joomla-category"),
+    listing!("hugo-list"),
+    listing!("bootstrap-cards"),
 ];
 
 fn paris() -> chrono_tz::Tz {
@@ -190,4 +193,5 @@ fn a_content_selector_holds_the_main_text_of_every_article() {
         ContentProposal::Automatic(_)
     ));
 }
+
 
