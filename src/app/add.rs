@@ -237,7 +237,9 @@ fn suggested_source(
             ))
         })?),
     };
-    let found = runtime.block_on(super::suggest::suggest_page(context, url, pick, true, fetcher))?;
+    let found = runtime.block_on(super::suggest::suggest_page(
+        context, url, pick, true, fetcher,
+    ))?;
     let mut taken = config_file::configured_names(context);
     match found {
         super::suggest::Found::Feed { title, items } => {

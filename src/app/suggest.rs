@@ -130,7 +130,11 @@ async fn fetch(fetcher: &Fetcher, url: &Url) -> anyhow::Result<Body> {
         Ok(Fetched::NotModified) => {
             anyhow::bail!("{url}: the server answered 304 Not Modified to an unconditional request; nothing was written")
         }
-        Err(e @ FetchError::Status { status: 401 | 403, .. }) => anyhow::bail!(
+        Err(
+            e @ FetchError::Status {
+                status: 401 | 403, ..
+            },
+        ) => anyhow::bail!(
             "{url}: {e}: the page needs a login or refuses veille; nothing was written"
         ),
         Err(e @ FetchError::Status { .. }) => {
@@ -250,7 +254,10 @@ fn preview(listing: &crate::parse::html::Listing, tz: chrono_tz::Tz) -> String {
             || "no date".to_string(),
             |d| d.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string(),
         );
-        let title = item.title.as_deref().unwrap_or("(title from the article page)");
+        let title = item
+            .title
+            .as_deref()
+            .unwrap_or("(title from the article page)");
         let _ = writeln!(out, "{}. {title}\n   {date} · {}", n + 1, item.url);
     }
     if let Some(next) = &listing.next {

@@ -2,5 +2,5 @@
 
 pub mod feed;
 pub mod html;
-pub mod suggest;
 mod repair;
+pub mod suggest;

@@ -49,7 +49,10 @@ fn add_without_selectors_writes_the_selectors_found_and_the_source_works() {
     assert_eq!(out.code, 0, "{out}");
     assert!(out.stdout.contains("items would be stored"), "{out}");
     assert!(out.stdout.contains("Le CNLL appelle"), "{out}");
-    assert!(!out.stdout.contains("Rançongiciels"), "no most-read item\n{out}");
+    assert!(
+        !out.stdout.contains("Rançongiciels"),
+        "no most-read item\n{out}"
+    );
 }
 
 #[test]
@@ -59,11 +62,21 @@ fn suggest_numbers_the_groups_writes_nothing_and_pick_shows_another() {
     let page = server.url("/listings/teasers-most-read.html");
     let out = run(&ws, &["source", "suggest", &page]);
     assert_eq!(out.code, 0, "{out}");
-    assert!(out.stdout.contains("1. 8 items, headings, dates, summaries: item = \"div.teaser\""), "{out}");
+    assert!(
+        out.stdout
+            .contains("1. 8 items, headings, dates, summaries: item = \"div.teaser\""),
+        "{out}"
+    );
     assert!(out.stdout.contains("2. 10 items"), "{out}");
-    assert!(out.stdout.contains("in a sidebar, menu or most-read block"), "{out}");
+    assert!(
+        out.stdout.contains("in a sidebar, menu or most-read block"),
+        "{out}"
+    );
     assert!(out.stdout.contains("nothing was written"), "{out}");
-    assert!(!out.stdout.contains("Les RMLL"), "the teasers are read, not the most read\n{out}");
+    assert!(
+        !out.stdout.contains("Les RMLL"),
+        "the teasers are read, not the most read\n{out}"
+    );
     assert_eq!(config_text(&ws), COMMENTED);
     let out = run(&ws, &["source", "suggest", &page, "--pick", "2"]);
     assert_eq!(out.code, 0, "{out}");
@@ -71,7 +84,10 @@ fn suggest_numbers_the_groups_writes_nothing_and_pick_shows_another() {
     assert!(out.stdout.contains("most-read"), "{out}");
     let out = run(&ws, &["source", "suggest", &page, "--pick", "9"]);
     assert_eq!(out.code, 2, "{out}");
-    assert!(out.stderr.contains("--pick 9 is none of the groups"), "{out}");
+    assert!(
+        out.stderr.contains("--pick 9 is none of the groups"),
+        "{out}"
+    );
     assert_eq!(config_text(&ws), COMMENTED);
 }
 
@@ -103,12 +119,25 @@ fn add_asks_for_pick_when_two_groups_are_as_plausible_and_writes_the_one_picked(
     let page = server.url("/accueil");
     let out = run(&ws, &["add", &page, "--kind", "html"]);
     assert_eq!(out.code, 2, "{out}");
-    assert!(out.stderr.contains("2 plausible groups of articles: choose one with --pick N"), "{out}");
+    assert!(
+        out.stderr
+            .contains("2 plausible groups of articles: choose one with --pick N"),
+        "{out}"
+    );
     assert!(out.stderr.contains("1. 4 items"), "{out}");
     assert_eq!(config_text(&ws), COMMENTED);
-    let out = run(&ws, &["add", &page, "--kind", "html", "--pick", "2", "--name", "presse"]);
+    let out = run(
+        &ws,
+        &[
+            "add", &page, "--kind", "html", "--pick", "2", "--name", "presse",
+        ],
+    );
     assert_eq!(out.code, 0, "{out}");
-    assert!(config_text(&ws).contains("item = \"section.presse div.carte\""), "{}", config_text(&ws));
+    assert!(
+        config_text(&ws).contains("item = \"section.presse div.carte\""),
+        "{}",
+        config_text(&ws)
+    );
     let out = run(&ws, &["add", &page, "--kind", "html", "--pick", "deux"]);
     assert_eq!(out.code, 2, "{out}");
 }
@@ -120,11 +149,18 @@ fn a_feed_given_as_a_listing_is_added_as_a_feed_and_suggest_says_so() {
     let feed = server.url("/feeds/framablog.rss");
     let out = run(&ws, &["source", "suggest", &feed]);
     assert_eq!(out.code, 1, "{out}");
-    assert!(out.stderr.contains("is a feed (") && out.stderr.contains("not a listing page"), "{out}");
+    assert!(
+        out.stderr.contains("is a feed (") && out.stderr.contains("not a listing page"),
+        "{out}"
+    );
     assert_eq!(config_text(&ws), COMMENTED);
     let out = run(&ws, &["add", &feed, "--kind", "html"]);
     assert_eq!(out.code, 0, "{out}");
-    assert!(out.stdout.contains("the URL is a feed, not a listing page, so it was added as a feed"), "{out}");
+    assert!(
+        out.stdout
+            .contains("the URL is a feed, not a listing page, so it was added as a feed"),
+        "{out}"
+    );
     let sources = sources_json(&ws);
     assert_eq!(sources[0]["kind"], "feed", "{sources:?}");
     assert_eq!(sources[0]["url"], feed.as_str());
@@ -135,13 +171,25 @@ fn pages_that_cannot_be_read_are_refused_in_a_sentence_and_nothing_is_written() 
     let server = Server::start();
     server.route(
         "/robots.txt",
-        Route::Fixed(Reply::feed("text/plain", "User-agent: *\nDisallow: /prive/\n")),
+        Route::Fixed(Reply::feed(
+            "text/plain",
+            "User-agent: *\nDisallow: /prive/\n",
+        )),
     );
-    server.route("/prive/actus", Route::Fixed(Reply::feed("text/html", two_sections())));
-    server.route("/membres/actus", Route::redirect(302, "/user/login?destination=/membres/actus"));
+    server.route(
+        "/prive/actus",
+        Route::Fixed(Reply::feed("text/html", two_sections())),
+    );
+    server.route(
+        "/membres/actus",
+        Route::redirect(302, "/user/login?destination=/membres/actus"),
+    );
     server.route(
         "/user/login",
-        Route::Fixed(Reply::feed("text/html", "<form method=post><input name=name><input type=password name=pass></form>")),
+        Route::Fixed(Reply::feed(
+            "text/html",
+            "<form method=post><input name=name><input type=password name=pass></form>",
+        )),
     );
     server.route(
         "/espace-adherents",
@@ -151,22 +199,37 @@ fn pages_that_cannot_be_read_are_refused_in_a_sentence_and_nothing_is_written() 
     server.route("/interdit", Route::status(403));
     let ws = workspace();
     let cases = [
-        ("/pages/not-a-feed.html", "found no repeated links to articles on"),
+        (
+            "/pages/not-a-feed.html",
+            "found no repeated links to articles on",
+        ),
         ("/prive/actus", "robots.txt of"),
         ("/membres/actus", "sent veille to a login page"),
         ("/espace-adherents", "asks for a password"),
         ("/disparu", "HTTP 404: check the URL"),
-        ("/interdit", "HTTP 403: the page needs a login or refuses veille"),
+        (
+            "/interdit",
+            "HTTP 403: the page needs a login or refuses veille",
+        ),
     ];
     for (path, sentence) in cases {
         let url = server.url(path);
-        for args in [vec!["source", "suggest", &url], vec!["add", &url, "--kind", "html"]] {
+        for args in [
+            vec!["source", "suggest", &url],
+            vec!["add", &url, "--kind", "html"],
+        ] {
             let out = run(&ws, &args);
             assert_eq!(out.code, 1, "{path} {args:?}: {out}");
-            assert!(out.stderr.contains(sentence), "{path}: missing {sentence:?}\n{out}");
+            assert!(
+                out.stderr.contains(sentence),
+                "{path}: missing {sentence:?}\n{out}"
+            );
             assert!(out.stderr.contains("nothing was written"), "{path}\n{out}");
             assert_eq!(config_text(&ws), COMMENTED, "{path}");
         }
     }
-    assert!(server.requests_to("/prive/actus").is_empty(), "a disallowed page is not fetched");
+    assert!(
+        server.requests_to("/prive/actus").is_empty(),
+        "a disallowed page is not fetched"
+    );
 }

@@ -80,7 +80,10 @@ fn named_words(document: &Html, css: &str, parts: usize) -> Option<Words> {
     let found: Vec<ElementRef> = document.select(&selector).collect();
     let outer: Vec<&ElementRef> = found
         .iter()
-        .filter(|e| !e.ancestors().any(|a| found.iter().any(|f| f.id() == a.id())))
+        .filter(|e| {
+            !e.ancestors()
+                .any(|a| found.iter().any(|f| f.id() == a.id()))
+        })
         .collect();
     if outer.is_empty() || outer.len() > parts {
         return None;
@@ -130,7 +133,10 @@ pub fn content_selector(pages: &[(String, Url)]) -> ContentProposal {
         .iter()
         .map(|(html, url)| {
             let html = crate::normalize::bound_nesting(html);
-            (Html::parse_document(&html), words(&main_text(&html, Some(url))))
+            (
+                Html::parse_document(&html),
+                words(&main_text(&html, Some(url))),
+            )
         })
         .collect();
     if read.iter().any(|(_, main)| total(main) == 0) {
@@ -186,7 +192,10 @@ fn combined(named: &[Named]) -> Option<String> {
     let mut recall = 0.0;
     for part in parts {
         // Nested elements hold the same words: a part that adds at most its own share is new.
-        if chosen.iter().any(|c| c.recall + part.recall > 1.0 + f64::EPSILON) {
+        if chosen
+            .iter()
+            .any(|c| c.recall + part.recall > 1.0 + f64::EPSILON)
+        {
             continue;
         }
         chosen.push(part);

@@ -7,33 +7,126 @@ use url::Url;
 
 /// Path segments (folded, compared whole) of pages that list or navigate, never one article.
 const NAVIGATION_SEGMENTS: &[&str] = &[
-    "tag", "tags", "etiquette", "etiquettes", "mot", "mots", "mots-cles", "category", "categories",
-    "categorie", "rubrique", "rubriques", "theme", "themes", "topic", "topics", "author", "authors",
-    "auteur", "auteurs", "user", "users", "membre", "page", "feed", "rss", "search", "recherche",
-    "login", "connexion", "register", "inscription", "wp-login.php", "taxonomy", "term", "archives",
-    "comments", "contact", "mentions-legales", "plan-du-site", "share", "partage",
+    "tag",
+    "tags",
+    "etiquette",
+    "etiquettes",
+    "mot",
+    "mots",
+    "mots-cles",
+    "category",
+    "categories",
+    "categorie",
+    "rubrique",
+    "rubriques",
+    "theme",
+    "themes",
+    "topic",
+    "topics",
+    "author",
+    "authors",
+    "auteur",
+    "auteurs",
+    "user",
+    "users",
+    "membre",
+    "page",
+    "feed",
+    "rss",
+    "search",
+    "recherche",
+    "login",
+    "connexion",
+    "register",
+    "inscription",
+    "wp-login.php",
+    "taxonomy",
+    "term",
+    "archives",
+    "comments",
+    "contact",
+    "mentions-legales",
+    "plan-du-site",
+    "share",
+    "partage",
 ];
 
 /// Query parameters of navigation: SPIP's `rubrique`/`mot`/`auteur`, pagination, sharing.
 const NAVIGATION_PARAMS: &[&str] = &[
-    "rubrique", "mot", "auteur", "page", "paged", "debut_articles", "share", "replytocom",
-    "s", "q", "tag", "cat", "author", "lang",
+    "rubrique",
+    "mot",
+    "auteur",
+    "page",
+    "paged",
+    "debut_articles",
+    "share",
+    "replytocom",
+    "s",
+    "q",
+    "tag",
+    "cat",
+    "author",
+    "lang",
 ];
 
 /// Words of the classes and ids of page chrome (split on `-` and `_`, compared whole).
 const CHROME_WORDS: &[&str] = &[
-    "sidebar", "widget", "widgets", "aside", "footer", "pied", "header", "entete", "menu", "nav",
-    "navbar", "navigation", "breadcrumb", "breadcrumbs", "ariane", "popular", "populaires",
-    "populaire", "most", "lus", "mostread", "recent", "related", "similaires", "connexes",
-    "trending", "tendances", "share", "sharing", "partage", "social", "tagcloud", "comments",
+    "sidebar",
+    "widget",
+    "widgets",
+    "aside",
+    "footer",
+    "pied",
+    "header",
+    "entete",
+    "menu",
+    "nav",
+    "navbar",
+    "navigation",
+    "breadcrumb",
+    "breadcrumbs",
+    "ariane",
+    "popular",
+    "populaires",
+    "populaire",
+    "most",
+    "lus",
+    "mostread",
+    "recent",
+    "related",
+    "similaires",
+    "connexes",
+    "trending",
+    "tendances",
+    "share",
+    "sharing",
+    "partage",
+    "social",
+    "tagcloud",
+    "comments",
     "commentaires",
 ];
 
 /// Headings of blocks that list articles beside the listing: most read, recent, related.
 const CHROME_HEADINGS: &[&str] = &[
-    "plus lus", "plus consultes", "les plus", "most read", "most popular", "popular", "populaires",
-    "tendances", "trending", "articles recents", "recent posts", "derniers commentaires",
-    "a lire aussi", "lire aussi", "voir aussi", "related", "dans la meme rubrique", "sur le meme sujet",
+    "plus lus",
+    "plus consultes",
+    "les plus",
+    "most read",
+    "most popular",
+    "popular",
+    "populaires",
+    "tendances",
+    "trending",
+    "articles recents",
+    "recent posts",
+    "derniers commentaires",
+    "a lire aussi",
+    "lire aussi",
+    "voir aussi",
+    "related",
+    "dans la meme rubrique",
+    "sur le meme sujet",
 ];
 
 /// Extensions of files a listing links to beside its articles (attachments, images).
@@ -67,7 +160,13 @@ pub fn is_article_link(url: &Url, page: &Url) -> bool {
     let segments: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| fold(s.trim_end_matches(".html").trim_end_matches(".htm").trim_end_matches(".php")))
+        .map(|s| {
+            fold(
+                s.trim_end_matches(".html")
+                    .trim_end_matches(".htm")
+                    .trim_end_matches(".php"),
+            )
+        })
         .collect();
     if segments
         .iter()
@@ -78,7 +177,9 @@ pub fn is_article_link(url: &Url, page: &Url) -> bool {
     // A year, or a year and a month, alone: a date archive.
     if !segments.is_empty()
         && segments.len() <= 3
-        && segments.iter().all(|s| s.chars().all(|c| c.is_ascii_digit()))
+        && segments
+            .iter()
+            .all(|s| s.chars().all(|c| c.is_ascii_digit()))
     {
         return false;
     }
@@ -130,7 +231,11 @@ pub fn article_likeness(url: &Url) -> f64 {
 /// Whether a class or id names page chrome.
 pub fn is_chrome_name(name: &str) -> bool {
     name.split_ascii_whitespace()
-        .filter(|token| !["has-", "with-", "no-"].iter().any(|p| token.starts_with(p)))
+        .filter(|token| {
+            !["has-", "with-", "no-"]
+                .iter()
+                .any(|p| token.starts_with(p))
+        })
         .flat_map(|token| token.split(['-', '_']))
         .any(|word| CHROME_WORDS.contains(&word.to_ascii_lowercase().as_str()))
 }
@@ -147,8 +252,16 @@ pub fn is_next_text(text: &str) -> bool {
     let trimmed = folded.trim_matches(|c: char| !c.is_alphanumeric()).trim();
     matches!(
         trimmed,
-        "suivant" | "suivante" | "page suivante" | "next" | "next page" | "older posts"
-            | "articles plus anciens" | "plus anciens" | "articles suivants" | "suite"
+        "suivant"
+            | "suivante"
+            | "page suivante"
+            | "next"
+            | "next page"
+            | "older posts"
+            | "articles plus anciens"
+            | "plus anciens"
+            | "articles suivants"
+            | "suite"
     ) || (trimmed.is_empty() && ["›", "»", ">", ">>", "→"].contains(&folded.trim()))
 }
 
@@ -156,15 +269,28 @@ pub fn is_next_text(text: &str) -> bool {
 pub fn is_next_name(name: &str) -> bool {
     name.split_ascii_whitespace()
         .flat_map(|token| token.split(['-', '_']))
-        .any(|w| matches!(w.to_ascii_lowercase().as_str(), "next" | "suivant" | "suivante"))
+        .any(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "next" | "suivant" | "suivante"
+            )
+        })
 }
 
 /// Whether a URL is a login page (where a site sends visitors it will not serve).
 pub fn is_login_url(url: &Url) -> bool {
     let path = fold(url.path());
-    ["login", "connexion", "signin", "sign-in", "wp-login", "authentification", "identification"]
-        .iter()
-        .any(|w| path.contains(w))
+    [
+        "login",
+        "connexion",
+        "signin",
+        "sign-in",
+        "wp-login",
+        "authentification",
+        "identification",
+    ]
+    .iter()
+    .any(|w| path.contains(w))
         || url
             .query_pairs()
             .any(|(k, _)| k == "redirect_to" || k == "returnUrl")

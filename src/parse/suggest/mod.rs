@@ -127,7 +127,8 @@ fn read_page<'a>(document: &'a Html, page_url: &Url, tz: chrono_tz::Tz) -> Page<
         };
         let text = link_text(anchor);
         // Page numbers and « Suivant » lead to more of the listing, not to an article.
-        let numbered = !text.is_empty() && text.chars().count() <= 4 && !text.chars().any(char::is_alphabetic);
+        let numbered =
+            !text.is_empty() && text.chars().count() <= 4 && !text.chars().any(char::is_alphabetic);
         if numbered || links::is_next_text(&text) || !links::is_article_link(&url, page_url) {
             continue;
         }
@@ -268,7 +269,11 @@ fn links_inside(page: &Page, element: ElementRef) -> Vec<usize> {
         .select(anchors())
         .filter_map(|a| page.link_of.get(&a.id()).copied())
         .collect();
-    if let Some(own) = page.link_of.get(&element.id()).filter(|i| !inside.contains(i)) {
+    if let Some(own) = page
+        .link_of
+        .get(&element.id())
+        .filter(|i| !inside.contains(i))
+    {
         inside.insert(0, *own);
     }
     inside
@@ -282,9 +287,12 @@ fn member<'a>(page: &Page<'a>, element: ElementRef<'a>, inside: Vec<usize>) -> O
     let in_heading = |i: &usize| heading_of(page.links[*i].anchor, element);
     let (primary, heading) = match inside.iter().find_map(|i| in_heading(i).map(|h| (*i, h))) {
         Some((i, h)) => (i, Some(h)),
-        None => (*inside
-            .iter()
-            .max_by_key(|i| page.links[**i].text.chars().count())?, None),
+        None => (
+            *inside
+                .iter()
+                .max_by_key(|i| page.links[**i].text.chars().count())?,
+            None,
+        ),
     };
     let title = heading
         .map(text_of)
@@ -307,7 +315,8 @@ fn member<'a>(page: &Page<'a>, element: ElementRef<'a>, inside: Vec<usize>) -> O
 
 /// The heading (h1–h6) that holds `anchor` or that `anchor` holds, inside `scope`.
 fn heading_of<'a>(anchor: ElementRef<'a>, scope: ElementRef<'a>) -> Option<ElementRef<'a>> {
-    let is_heading = |e: &ElementRef| matches!(e.value().name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+    let is_heading =
+        |e: &ElementRef| matches!(e.value().name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
     let mut node = Some(anchor);
     while let Some(element) = node {
         if is_heading(&element) {
@@ -358,7 +367,9 @@ fn collapse<'a>(mut groups: Vec<(Group<'a>, Proposal)>) -> Vec<(Group<'a>, Propo
 /// Whether the item selector names the blocks by a class of their own.
 fn by_class(proposal: &Proposal) -> bool {
     let item = &proposal.selectors.item;
-    item.rsplit([' ', '>']).next().is_some_and(|last| last.contains('.'))
+    item.rsplit([' ', '>'])
+        .next()
+        .is_some_and(|last| last.contains('.'))
 }
 
 /// The share of `members` for which `test` holds.
@@ -382,10 +393,10 @@ fn propose(page: &Page, group: &Group, next: Option<String>) -> Option<Proposal>
         / members.len() as f64;
     let count = ((members.len() as f64).ln() / 20f64.ln()).min(1.0);
     let chrome = selectors::in_chrome(members[0].element);
-    let score = 1.2 * titles + 0.8 * headings + 0.8 * dates + 0.7 * teasers + 0.5 * likeness
-        + 0.8 * count
-        - 0.5 * several
-        - if chrome { 2.0 } else { 0.0 };
+    let score =
+        1.2 * titles + 0.8 * headings + 0.8 * dates + 0.7 * teasers + 0.5 * likeness + 0.8 * count
+            - 0.5 * several
+            - if chrome { 2.0 } else { 0.0 };
     let mut traits = Vec::new();
     for (share, name) in [
         (headings, "headings"),

@@ -254,7 +254,9 @@ fn relative(target: ElementRef, item: ElementRef) -> Vec<String> {
         return vec![String::new()];
     }
     let tag = target.value().name();
-    let classes = stable_classes(target).into_iter().map(|c| format!("{tag}.{c}"));
+    let classes = stable_classes(target)
+        .into_iter()
+        .map(|c| format!("{tag}.{c}"));
     // A link, a heading or a `time` reads best bare; a `span` or a `div` by its class.
     let mut out: Vec<String> = if is_heading(target) || matches!(tag, "a" | "time") {
         std::iter::once(tag.to_string()).chain(classes).collect()
@@ -268,7 +270,11 @@ fn relative(target: ElementRef, item: ElementRef) -> Vec<String> {
         };
         let name = up.value().name();
         out.push(format!("{name} {tag}"));
-        out.extend(stable_classes(up).iter().map(|c| format!("{name}.{c} {tag}")));
+        out.extend(
+            stable_classes(up)
+                .iter()
+                .map(|c| format!("{name}.{c} {tag}")),
+        );
         node = parent(up);
     }
     out

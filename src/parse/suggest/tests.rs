@@ -39,7 +39,10 @@ fn read_first(name: &str, bytes: &[u8], expected: &str) -> (Vec<String>, Vec<Str
     let page = Url::parse(&format!("{BASE}{name}.html")).unwrap();
     let html = crate::charset::decode_page(bytes, None);
     let proposals = suggest(&html, &page, paris());
-    let first = proposals.first().cloned().unwrap_or_else(|| panic!("{name}: no proposal"));
+    let first = proposals
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("{name}: no proposal"));
     let compiled = ListingSelectors::compile(&first.selectors).unwrap();
     let listing = parse_listing(&html, &page, &compiled, |d| listing_date(d, paris())).unwrap();
     let got = listing.items.iter().map(|i| i.url.clone()).collect();
@@ -64,9 +67,14 @@ fn selectors_are_short_by_class_and_never_positional() {
     for (name, bytes, expected) in LISTINGS {
         let (_, _, first) = read_first(name, bytes, expected);
         let s = &first.selectors;
-        for css in [Some(&s.item), Some(&s.link), s.title.as_ref(), s.date.as_ref()]
-            .into_iter()
-            .flatten()
+        for css in [
+            Some(&s.item),
+            Some(&s.link),
+            s.title.as_ref(),
+            s.date.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
         {
             assert!(!css.contains("nth-"), "{name}: {css}");
             assert!(css.split_whitespace().count() <= 3, "{name}: {css}");
@@ -78,10 +86,30 @@ fn selectors_are_short_by_class_and_never_positional() {
 #[test]
 fn selectors_a_person_would_write() {
     let expect = [
-        ("spip-rubrique", "li.hentry", Some("abbr.published@title"), true),
-        ("wordpress-archive", "article.post", Some("time@datetime"), true),
-        ("drupal-view", "div.view-actualites div.views-row", None, true),
-        ("press-table", "table.communiques tr", Some("td.date"), false),
+        (
+            "spip-rubrique",
+            "li.hentry",
+            Some("abbr.published@title"),
+            true,
+        ),
+        (
+            "wordpress-archive",
+            "article.post",
+            Some("time@datetime"),
+            true,
+        ),
+        (
+            "drupal-view",
+            "div.view-actualites div.views-row",
+            None,
+            true,
+        ),
+        (
+            "press-table",
+            "table.communiques tr",
+            Some("td.date"),
+            false,
+        ),
     ];
     for (name, item, date, next) in expect {
         let (_, bytes, expected) = LISTINGS.iter().find(|l| l.0 == name).unwrap();
@@ -90,16 +118,30 @@ fn selectors_a_person_would_write() {
         if let Some(date) = date {
             assert_eq!(first.selectors.date.as_deref(), Some(date), "{name}");
         }
-        assert_eq!(first.selectors.next.is_some(), next, "{name}: {:?}", first.selectors);
+        assert_eq!(
+            first.selectors.next.is_some(),
+            next,
+            "{name}: {:?}",
+            first.selectors
+        );
     }
 }
 
 #[test]
 fn dates_and_next_pages_are_read_where_the_page_gives_them() {
-    for name in ["spip-rubrique", "wordpress-archive", "drupal-view", "press-table"] {
+    for name in [
+        "spip-rubrique",
+        "wordpress-archive",
+        "drupal-view",
+        "press-table",
+    ] {
         let (_, bytes, expected) = LISTINGS.iter().find(|l| l.0 == name).unwrap();
         let (_, _, first) = read_first(name, bytes, expected);
-        assert!(first.selectors.date.is_some(), "{name}: {:?}", first.selectors);
+        assert!(
+            first.selectors.date.is_some(),
+            "{name}: {:?}",
+            first.selectors
+        );
     }
     let page = Url::parse(&format!("{BASE}spip-rubrique.html")).unwrap();
     let html = crate::charset::decode_page(LISTINGS[0].1, None);
@@ -111,7 +153,10 @@ fn dates_and_next_pages_are_read_where_the_page_gives_them() {
         Some("https://www.example.fr/listings/spip.php?rubrique1&debut_articles=10")
     );
     assert_eq!(
-        listing.items[0].published.map(|d| d.to_rfc3339()).as_deref(),
+        listing.items[0]
+            .published
+            .map(|d| d.to_rfc3339())
+            .as_deref(),
         Some("2026-11-28T09:00:00+00:00")
     );
     assert_eq!(
@@ -122,7 +167,10 @@ fn dates_and_next_pages_are_read_where_the_page_gives_them() {
 
 #[test]
 fn most_read_tags_and_share_links_are_never_items() {
-    let (_, bytes, expected) = LISTINGS.iter().find(|l| l.0 == "teasers-most-read").unwrap();
+    let (_, bytes, expected) = LISTINGS
+        .iter()
+        .find(|l| l.0 == "teasers-most-read")
+        .unwrap();
     let (got, _, _) = read_first("teasers-most-read", bytes, expected);
     for url in &got {
         assert!(!url.contains("/tag/") && !url.contains("-600"), "{url}");
@@ -152,8 +200,12 @@ fn a_page_without_repeated_article_links_has_no_proposal() {
     assert!(!has_password_form(about));
     let login = r#"<form action="/login" method="post"><input name="user"><input type="password" name="pass"></form>"#;
     assert!(has_password_form(login));
-    assert!(is_login_url(&Url::parse("https://e.fr/user/login?destination=/actus").unwrap()));
-    assert!(!is_login_url(&Url::parse("https://e.fr/actualites/").unwrap()));
+    assert!(is_login_url(
+        &Url::parse("https://e.fr/user/login?destination=/actus").unwrap()
+    ));
+    assert!(!is_login_url(
+        &Url::parse("https://e.fr/actualites/").unwrap()
+    ));
 }
 
 #[test]
@@ -161,7 +213,14 @@ fn hostile_pages_never_panic() {
     let page = Url::parse("https://e.org/").unwrap();
     let deep = "<div>".repeat(100_000) + "<a href='/x'>x</a>";
     let many = "<ul>".to_string() + &"<li><a href='/a-b-c'>a b c d</a></li>".repeat(5_000);
-    for html in ["", "<", "\u{0}<a href=", "<a href='javascript:x'>x</a>", &deep, &many] {
+    for html in [
+        "",
+        "<",
+        "\u{0}<a href=",
+        "<a href='javascript:x'>x</a>",
+        &deep,
+        &many,
+    ] {
         let _ = suggest(html, &page, paris());
     }
 }
@@ -183,9 +242,14 @@ fn a_content_selector_holds_the_main_text_of_every_article() {
         ContentProposal::Selector("div.chapo, div.texte".into())
     );
     // One page alone proves nothing; pages of different shapes share no selector.
-    assert!(matches!(content_selector(&pages[..1]), ContentProposal::Automatic(_)));
+    assert!(matches!(
+        content_selector(&pages[..1]),
+        ContentProposal::Automatic(_)
+    ));
     let other = (
-        "<html><body><div class='corps'><p>".to_string() + &"Un autre gabarit de page, sans la même classe. ".repeat(20) + "</p></div></body></html>",
+        "<html><body><div class='corps'><p>".to_string()
+            + &"Un autre gabarit de page, sans la même classe. ".repeat(20)
+            + "</p></div></body></html>",
         Url::parse("https://www.globalsecuritymag.fr/d.html").unwrap(),
     );
     assert!(matches!(
@@ -193,5 +257,3 @@ fn a_content_selector_holds_the_main_text_of_every_article() {
         ContentProposal::Automatic(_)
     ));
 }
-
-
