@@ -6,8 +6,9 @@
 //! link not expected: most read, tags, share links), whether that proposal is the right block
 //! (every expected article, nothing else), and the time of the suggestion.
 //!
-//! `VEILLE_LISTINGS` = another folder of `NAME.html` + `NAME.expected` pairs (the expected
-//! lines are links resolved against `https://www.example.fr/listings/NAME.html`).
+//! `VEILLE_LISTINGS` = another folder of `NAME.html` + `NAME.expected` pairs: the expected lines
+//! are links resolved against the page's address, given by a first line `# url: https://…` for a
+//! page saved from a real site, else `https://www.example.fr/listings/NAME.html`.
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -84,10 +85,18 @@ fn main() -> Result<()> {
 }
 
 fn measure(dir: &Path, name: &str) -> Result<(Score, String, f64)> {
-    let page = Url::parse(&format!("https://www.example.fr/listings/{name}.html"))?;
     let bytes = std::fs::read(dir.join(format!("{name}.html")))?;
     let expected_text = std::fs::read_to_string(dir.join(format!("{name}.expected")))
         .with_context(|| format!("{name}.expected"))?;
+    // A page saved from a real site names its address on a first line `# url: https://…`.
+    let page = match expected_text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# url:"))
+    {
+        Some(url) => Url::parse(url.trim()).with_context(|| format!("{name}.expected: url"))?,
+        None => Url::parse(&format!("https://www.example.fr/listings/{name}.html"))?,
+    };
     let expected: Vec<String> = expected_text
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))

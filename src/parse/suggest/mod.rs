@@ -259,7 +259,10 @@ fn group<'a>(page: &Page<'a>, elements: Vec<ElementRef<'a>>) -> Option<Group<'a>
         .map(|m| page.links[m.primary].canonical.as_str())
         .collect();
     let several = members.iter().filter(|m| m.urls > 1).count();
-    (distinct.len() >= MIN_ITEMS && several * 4 <= members.len())
+    // Blocks holding several articles are a container of lists, unless a heading says which
+    // link is the block's own (a full news item linking to others in its text).
+    let headed = members.iter().filter(|m| m.heading.is_some()).count();
+    (distinct.len() >= MIN_ITEMS && (several * 4 <= members.len() || headed * 2 > members.len()))
         .then_some(Group { members, depth })
 }
 
@@ -346,7 +349,8 @@ fn collapse<'a>(mut groups: Vec<(Group<'a>, Proposal)>) -> Vec<(Group<'a>, Propo
                 .iter()
                 .filter(|m| m.element.ancestors().any(|a| ids.contains(&a.id())))
                 .count();
-            inside * 2 > group.members.len()
+            // Many more inner blocks than outer ones: lists inside sections, not one list.
+            inside * 2 > group.members.len() && group.members.len() * 2 <= outer.members.len() * 3
         });
         match inner {
             None => kept.push((group, proposal)),
