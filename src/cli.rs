@@ -200,6 +200,17 @@ pub struct SourcesArgs {
 pub enum SourceCommand {
     /// Fetch one source and print what it would store, storing nothing: to tune selectors
     Test(SourceTestArgs),
+    /// Propose the selectors of a listing page without a feed, writing nothing
+    Suggest(SourceSuggestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SourceSuggestArgs {
+    /// The listing page (a section, category or archive page that links to articles)
+    pub url: String,
+    /// Show the selectors of this group (the number listed) instead of the first
+    #[arg(long, value_name = "N")]
+    pub pick: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -293,10 +304,12 @@ pub struct AddArgs {
     /// The source's name [default: from the feed's title, else the host]
     #[arg(long, value_name = "N")]
     pub name: Option<String>,
-    /// feed: find and read a feed; html: read the page itself with --selector
+    /// feed: find and read a feed; html: read the page itself with --selector, or with the
+    /// selectors veille finds when none is given
     #[arg(long, value_enum, default_value_t = AddKind::Feed)]
     pub kind: AddKind,
-    /// When the page names several feeds: the number `add` listed, or the feed's URL
+    /// When the page names several feeds (or, with --kind html, has several groups of
+    /// articles): the number `add` listed, or the feed's URL
     #[arg(long, value_name = "N|URL")]
     pub pick: Option<String>,
     /// A topic always given to the source's articles (repeatable)

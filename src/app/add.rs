@@ -1,6 +1,8 @@
 //! `veille add URL`: find the feed of a URL (the URL itself, the `<link rel="alternate">` of a
 //! page, then the usual paths), read it once to prove it works, and append it to `feeds.toml`
-//! keeping the file's comments. `--kind html` adds the page itself, read with `--selector`.
+//! keeping the file's comments. `--kind html` adds the page itself, read with `--selector`, or
+//! without any with the selectors `source suggest` finds (a feed given as a page is added as
+//! a feed).
 
 use super::config_file;
 use super::{Context, Outcome, UsageError};
@@ -141,7 +143,7 @@ async fn find_feed(url: &Url, fetcher: &Fetcher, pick: Option<&str>) -> anyhow::
     }
     match (found.len(), pick) {
         (0, _) => anyhow::bail!(
-            "no feed found at {url}; tried:\n  {}\nGive the feed's URL, or read the page itself with `--kind html --selector item=CSS --selector link=CSS`",
+            "no feed found at {url}; tried:\n  {}\nGive the feed's URL, or read the page itself with `--kind html` (veille finds its selectors)",
             tried.join("\n  ")
         ),
         (1, None) => Ok(found.remove(0)),
@@ -218,6 +220,61 @@ async fn probe(fetcher: &Fetcher, candidates: &[Candidate]) -> Vec<Found> {
         .collect()
 }
 
+/// `--kind html` without `--selector`: the selectors `source suggest` finds, or the feed the
+/// URL turns out to be.
+fn suggested_source(
+    context: &Context,
+    args: &AddArgs,
+    url: &Url,
+    fetcher: &Fetcher,
+    runtime: &tokio::runtime::Runtime,
+) -> anyhow::Result<(NewSource, String)> {
+    let pick = match args.pick.as_deref().map(str::trim) {
+        None => None,
+        Some(n) => Some(n.parse::<usize>().map_err(|_| {
+            UsageError(format!(
+                "--pick {n}: with --kind html, give the number of a group `veille source suggest {url}` lists"
+            ))
+        })?),
+    };
+    let found = runtime.block_on(super::suggest::suggest_page(
+        context, url, pick, true, fetcher,
+    ))?;
+    let mut taken = config_file::configured_names(context);
+    match found {
+        super::suggest::Found::Feed { title, items } => {
+            let name = chosen_name(args, title.as_deref(), url, &mut taken)?;
+            let new = NewSource {
+                name,
+                url: url.to_string(),
+                kind: SourceKind::Feed,
+                tags: args.tags.clone(),
+                selectors: Vec::new(),
+            };
+            let report = format!("feed, {items} items: the URL is a feed, not a listing page, so it was added as a feed");
+            Ok((new, report))
+        }
+        super::suggest::Found::Listing {
+            pairs,
+            items,
+            report,
+        } => {
+            if !context.quiet {
+                println!("{report}");
+            }
+            let name = chosen_name(args, None, url, &mut taken)?;
+            let new = NewSource {
+                name,
+                url: url.to_string(),
+                kind: SourceKind::Html,
+                tags: args.tags.clone(),
+                selectors: pairs,
+            };
+            Ok((new, format!("html, {items} items on the page")))
+        }
+    }
+}
+
 /// `--kind html`: the page itself, read once with its selectors.
 fn html_source(
     context: &Context,
@@ -226,6 +283,9 @@ fn html_source(
     fetcher: &Fetcher,
     runtime: &tokio::runtime::Runtime,
 ) -> anyhow::Result<(NewSource, String)> {
+    if args.selectors.is_empty() {
+        return suggested_source(context, args, url, fetcher, runtime);
+    }
     let mut pairs = Vec::new();
     let mut selectors = Selectors::default();
     for given in &args.selectors {
@@ -255,7 +315,7 @@ fn html_source(
     }
     if selectors.item.is_empty() || selectors.link.is_empty() {
         return Err(UsageError(
-            "--kind html needs at least --selector item=CSS (each teaser) and --selector link=CSS (its link, such as a@href)".into(),
+            "--kind html with --selector needs at least item=CSS (each teaser) and link=CSS (its link, such as a@href); give no --selector to have veille find them".into(),
         )
         .into());
     }

@@ -18,6 +18,7 @@ mod shell;
 mod show;
 mod source_test;
 mod sources;
+mod suggest;
 mod tags;
 
 use crate::cli::{Cli, Command};
@@ -138,6 +139,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Show(args) => show::run(&context, &args),
         Command::Sources(args) => sources::run(&context, &args),
         Command::Source(crate::cli::SourceCommand::Test(args)) => source_test::run(&context, &args),
+        Command::Source(crate::cli::SourceCommand::Suggest(args)) => suggest::run(&context, &args),
         Command::Tags(args) => tags::run(&context, &args),
         Command::Retag => tags::retag(&context),
         Command::Check => check::run(&context),

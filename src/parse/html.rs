@@ -216,7 +216,7 @@ pub fn base_url(document: &Html, page_url: &Url) -> Url {
 }
 
 /// `href` resolved against `base`, if it leads to an http(s) page.
-fn web_link(href: &str, base: &Url) -> Option<Url> {
+pub(crate) fn web_link(href: &str, base: &Url) -> Option<Url> {
     let mut url = base.join(href.trim()).ok()?;
     url.set_fragment(None);
     matches!(url.scheme(), "http" | "https").then_some(url)

@@ -3,3 +3,4 @@
 pub mod feed;
 pub mod html;
 mod repair;
+pub mod suggest;

@@ -204,9 +204,6 @@ fn an_html_page_is_added_with_its_selectors_after_one_read() {
     let server = Server::start();
     let ws = workspace();
     let page = server.url("/sites/gsm/rubrique-actus.html");
-    let out = run(&ws, &["add", &page, "--kind", "html"]);
-    assert_eq!(out.code, 2, "{out}");
-    assert!(out.stderr.contains("--selector item=CSS"), "{out}");
     let out = run(
         &ws,
         &[

@@ -15,4 +15,5 @@ mod search;
 mod shell;
 mod sources;
 mod stories;
+mod suggest;
 mod tags;
