@@ -10,3 +10,4 @@ mod interrupt;
 mod lock;
 mod options;
 mod scale;
+mod shared_links;

@@ -1,0 +1,203 @@
+//! A second, namespace-aware reading of a feed document: how many `<item>`/`<entry>` elements it
+//! holds (so that a feed whose items cannot be read is never taken for an empty one), and the
+//! fields of each that feed-rs does not map: an RSS `<author>` given as a `<name>` child,
+//! `itunes:author`, an Atom date inside an RSS item (Microsoft's `a10:updated`). Pure.
+
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+const ATOM: &[u8] = b"http://www.w3.org/2005/Atom";
+const ATOM03: &[u8] = b"http://purl.org/atom/ns#";
+const RSS1: &[u8] = b"http://purl.org/rss/1.0/";
+const RSS090: &[u8] = b"http://my.netscape.com/rdf/simple/0.9/";
+const ITUNES: &[u8] = b"http://www.itunes.com/dtds/podcast-1.0.dtd";
+
+/// What the document says of one item, beyond feed-rs' model.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ItemFacts {
+    /// `<author><name>…</name></author>` in an RSS item.
+    pub author_name: Option<String>,
+    /// `itunes:author`.
+    pub itunes_author: Option<String>,
+    /// An Atom `published` (else `updated`) inside an RSS item, as written.
+    pub atom_date: Option<String>,
+}
+
+/// Every item element of the document, in document order.
+#[derive(Debug, Default)]
+pub struct Census {
+    pub items: Vec<ItemFacts>,
+}
+
+/// Where the reader is, relative to the item being read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    None,
+    ItunesAuthor,
+    RssAuthor,
+    RssAuthorName,
+    AtomPublished,
+    AtomUpdated,
+}
+
+/// Read the document's items; `None` when it is not XML that a tokenizer reads to its end.
+pub fn census(text: &str) -> Option<Census> {
+    let mut reader = NsReader::from_str(text);
+    let mut census = Census::default();
+    let mut depth = 0usize;
+    let mut root_ns: Option<Vec<u8>> = None;
+    // Depth of the open item, its namespace (an Atom entry or an RSS item), the open field.
+    let mut item: Option<(usize, bool)> = None;
+    let mut field = (Field::None, 0usize);
+    let mut buffer = String::new();
+    let mut atom_published = None;
+    loop {
+        let (ns, event) = reader.read_resolved_event().ok()?;
+        let ns = match ns {
+            ResolveResult::Bound(ns) => Some(ns.as_ref().to_vec()),
+            _ => None,
+        };
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(event, Event::Empty(_));
+                let local = e.local_name().as_ref().to_vec();
+                if depth == 0 {
+                    root_ns = ns.clone();
+                }
+                let depth_here = depth + 1;
+                if !empty {
+                    depth = depth_here;
+                }
+                match item {
+                    None if is_item(&local, ns.as_deref(), root_ns.as_deref()) => {
+                        census.items.push(ItemFacts::default());
+                        atom_published = None;
+                        if !empty {
+                            item = Some((depth_here, local == b"entry"));
+                        }
+                    }
+                    Some((at, is_entry)) if !empty => {
+                        let wanted = if depth_here == at + 1 {
+                            child_field(&local, ns.as_deref(), is_entry)
+                        } else if depth_here == at + 2 && field.0 == Field::RssAuthor {
+                            (local == b"name").then_some(Field::RssAuthorName)
+                        } else {
+                            None
+                        };
+                        if let Some(wanted) = wanted {
+                            field = (wanted, depth_here);
+                            buffer.clear();
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) => {
+                if field.0 != Field::None {
+                    buffer.push_str(&t.xml_content(Default::default()).ok()?);
+                }
+            }
+            Event::CData(t) => {
+                if field.0 != Field::None {
+                    buffer.push_str(&t.decode().ok()?);
+                }
+            }
+            Event::GeneralRef(r) => {
+                if field.0 != Field::None {
+                    if let Ok(Some(c)) = r.resolve_char_ref() {
+                        buffer.push(c);
+                    } else if let Some(s) = r
+                        .decode()
+                        .ok()
+                        .and_then(|n| quick_xml::escape::resolve_predefined_entity(&n))
+                    {
+                        buffer.push_str(s);
+                    }
+                }
+            }
+            Event::End(_) => {
+                if field.0 != Field::None && field.1 == depth {
+                    let value = Some(buffer.trim().to_string()).filter(|v| !v.is_empty());
+                    if let Some(facts) = census.items.last_mut() {
+                        match field.0 {
+                            Field::ItunesAuthor => facts.itunes_author = value,
+                            Field::RssAuthorName => facts.author_name = value,
+                            Field::AtomPublished => atom_published = value,
+                            Field::AtomUpdated => facts.atom_date = value,
+                            Field::RssAuthor | Field::None => {}
+                        }
+                    }
+                    field = if field.0 == Field::RssAuthorName {
+                        (Field::RssAuthor, depth - 1)
+                    } else {
+                        (Field::None, 0)
+                    };
+                } else if field.0 == Field::RssAuthor && field.1 == depth {
+                    field = (Field::None, 0);
+                }
+                if item.is_some_and(|(at, _)| at == depth) {
+                    item = None;
+                    if let (Some(facts), Some(date)) =
+                        (census.items.last_mut(), atom_published.take())
+                    {
+                        facts.atom_date = Some(date);
+                    }
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Event::Eof => return Some(census),
+            _ => {}
+        }
+    }
+}
+
+/// An RSS `<item>` (unprefixed, or in the root's or an RSS namespace) or an Atom `<entry>`.
+fn is_item(local: &[u8], ns: Option<&[u8]>, root_ns: Option<&[u8]>) -> bool {
+    match local {
+        b"item" => ns.is_none() || ns == root_ns || ns == Some(RSS1) || ns == Some(RSS090),
+        b"entry" => ns.is_none() || ns == Some(ATOM) || ns == Some(ATOM03),
+        _ => false,
+    }
+}
+
+/// The field a direct child of an item is, if it is one the census keeps.
+fn child_field(local: &[u8], ns: Option<&[u8]>, in_entry: bool) -> Option<Field> {
+    match (ns, local) {
+        (Some(ITUNES), b"author") => Some(Field::ItunesAuthor),
+        (Some(ATOM), b"published") if !in_entry => Some(Field::AtomPublished),
+        (Some(ATOM), b"updated") if !in_entry => Some(Field::AtomUpdated),
+        (None, b"author") if !in_entry => Some(Field::RssAuthor),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_items_and_entries_and_skips_escaped_markup() {
+        let rss = "<rss version=\"2.0\"><channel><item><title>a</title><description>&lt;item&gt;</description></item><item/><item><![CDATA[<item>]]></item></channel></rss>";
+        assert_eq!(census(rss).unwrap().items.len(), 3);
+        let atom =
+            r#"<feed xmlns="http://purl.org/atom/ns#"><entry><title>a</title></entry></feed>"#;
+        assert_eq!(census(atom).unwrap().items.len(), 1);
+        let userland = r#"<rss xmlns="http://backend.userland.com/rss2" version="2.0"><channel><item/><item/></channel></rss>"#;
+        assert_eq!(census(userland).unwrap().items.len(), 2);
+        assert!(census("<rss><channel><item></channel>").is_none());
+    }
+
+    #[test]
+    fn reads_the_fields_feed_rs_leaves_out() {
+        let rss = r#"<rss version="2.0" xmlns:a10="http://www.w3.org/2005/Atom" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>
+            <item><author><name>Awa &amp; Bastien</name></author><a10:updated>2026-11-20T10:00:00Z</a10:updated></item>
+            <item><itunes:author><![CDATA[Collectif]]></itunes:author></item>
+            </channel></rss>"#;
+        let items = census(rss).unwrap().items;
+        assert_eq!(items[0].author_name.as_deref(), Some("Awa & Bastien"));
+        assert_eq!(items[0].atom_date.as_deref(), Some("2026-11-20T10:00:00Z"));
+        assert_eq!(items[1].itunes_author.as_deref(), Some("Collectif"));
+        assert_eq!(items[1].author_name, None);
+    }
+}
