@@ -8,9 +8,6 @@ use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
 const ATOM: &[u8] = b"http://www.w3.org/2005/Atom";
-const ATOM03: &[u8] = b"http://purl.org/atom/ns#";
-const RSS1: &[u8] = b"http://purl.org/rss/1.0/";
-const RSS090: &[u8] = b"http://my.netscape.com/rdf/simple/0.9/";
 const ITUNES: &[u8] = b"http://www.itunes.com/dtds/podcast-1.0.dtd";
 
 /// What the document says of one item, beyond feed-rs' model.
@@ -46,7 +43,6 @@ pub fn census(text: &str) -> Option<Census> {
     let mut reader = NsReader::from_str(text);
     let mut census = Census::default();
     let mut depth = 0usize;
-    let mut root_ns: Option<Vec<u8>> = None;
     // Depth of the open item, its namespace (an Atom entry or an RSS item), the open field.
     let mut item: Option<(usize, bool)> = None;
     let mut field = (Field::None, 0usize);
@@ -62,15 +58,12 @@ pub fn census(text: &str) -> Option<Census> {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
                 let local = e.local_name().as_ref().to_vec();
-                if depth == 0 {
-                    root_ns = ns.clone();
-                }
                 let depth_here = depth + 1;
                 if !empty {
                     depth = depth_here;
                 }
                 match item {
-                    None if is_item(&local, ns.as_deref(), root_ns.as_deref()) => {
+                    None if is_item(&local, ns.as_deref()) => {
                         census.items.push(ItemFacts::default());
                         atom_published = None;
                         if !empty {
@@ -152,14 +145,20 @@ pub fn census(text: &str) -> Option<Census> {
     }
 }
 
-/// An RSS `<item>` (unprefixed, or in the root's or an RSS namespace) or an Atom `<entry>`.
-fn is_item(local: &[u8], ns: Option<&[u8]>, root_ns: Option<&[u8]>) -> bool {
-    match local {
-        b"item" => ns.is_none() || ns == root_ns || ns == Some(RSS1) || ns == Some(RSS090),
-        b"entry" => ns.is_none() || ns == Some(ATOM) || ns == Some(ATOM03),
-        _ => false,
-    }
+/// An `<item>` or an `<entry>` outside an item, in whatever namespace: one that feed-rs does
+/// not know is just what the census is there to see. Only the extensions known to reuse the
+/// names are left out.
+fn is_item(local: &[u8], ns: Option<&[u8]>) -> bool {
+    matches!(local, b"item" | b"entry") && !ns.is_some_and(|ns| EXTENSIONS.contains(&ns))
 }
+
+/// Namespaces of extensions whose elements may be named `item` or `entry`.
+const EXTENSIONS: &[&[u8]] = &[
+    ITUNES,
+    b"http://search.yahoo.com/mrss/",
+    b"https://podcastindex.org/namespace/1.0",
+    b"http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+];
 
 /// The field a direct child of an item is, if it is one the census keeps.
 fn child_field(local: &[u8], ns: Option<&[u8]>, in_entry: bool) -> Option<Field> {
