@@ -19,12 +19,23 @@ pub struct ItemFacts {
     pub itunes_author: Option<String>,
     /// An Atom `published` (else `updated`) inside an RSS item, as written.
     pub atom_date: Option<String>,
+    /// It holds no element and no text (`<item/>`): nothing that could be read.
+    pub empty: bool,
 }
 
-/// Every item element of the document, in document order.
+/// Every item element of the document, in document order, and its root element.
 #[derive(Debug, Default)]
 pub struct Census {
     pub items: Vec<ItemFacts>,
+    /// The root element's local name (`rss`, `feed`, `RDF`…).
+    pub root: Option<String>,
+}
+
+impl Census {
+    /// Items that hold something.
+    pub fn held(&self) -> usize {
+        self.items.iter().filter(|i| !i.empty).count()
+    }
 }
 
 /// Where the reader is, relative to the item being read.
@@ -58,19 +69,27 @@ pub fn census(text: &str) -> Option<Census> {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
                 let local = e.local_name().as_ref().to_vec();
+                if depth == 0 && census.root.is_none() {
+                    census.root = Some(String::from_utf8_lossy(&local).into_owned());
+                }
                 let depth_here = depth + 1;
                 if !empty {
                     depth = depth_here;
                 }
                 match item {
                     None if is_item(&local, ns.as_deref()) => {
-                        census.items.push(ItemFacts::default());
+                        census.items.push(ItemFacts {
+                            empty: true,
+                            ..ItemFacts::default()
+                        });
                         atom_published = None;
                         if !empty {
                             item = Some((depth_here, local == b"entry"));
                         }
                     }
-                    Some((at, is_entry)) if !empty => {
+                    Some(_) if empty => mark_full(&mut census),
+                    Some((at, is_entry)) => {
+                        mark_full(&mut census);
                         let wanted = if depth_here == at + 1 {
                             child_field(&local, ns.as_deref(), is_entry)
                         } else if depth_here == at + 2 && field.0 == Field::RssAuthor {
@@ -89,11 +108,15 @@ pub fn census(text: &str) -> Option<Census> {
             Event::Text(t) => {
                 if field.0 != Field::None {
                     buffer.push_str(&t.xml_content(Default::default()).ok()?);
+                } else if item.is_some() && !t.iter().all(u8::is_ascii_whitespace) {
+                    mark_full(&mut census);
                 }
             }
             Event::CData(t) => {
                 if field.0 != Field::None {
                     buffer.push_str(&t.decode().ok()?);
+                } else if item.is_some() {
+                    mark_full(&mut census);
                 }
             }
             Event::GeneralRef(r) => {
@@ -145,6 +168,13 @@ pub fn census(text: &str) -> Option<Census> {
     }
 }
 
+/// The item being read holds something.
+fn mark_full(census: &mut Census) {
+    if let Some(facts) = census.items.last_mut() {
+        facts.empty = false;
+    }
+}
+
 /// An `<item>` or an `<entry>` outside an item, in whatever namespace: one that feed-rs does
 /// not know is just what the census is there to see. Only the extensions known to reuse the
 /// names are left out.
@@ -178,7 +208,9 @@ mod tests {
     #[test]
     fn counts_items_and_entries_and_skips_escaped_markup() {
         let rss = "<rss version=\"2.0\"><channel><item><title>a</title><description>&lt;item&gt;</description></item><item/><item><![CDATA[<item>]]></item></channel></rss>";
-        assert_eq!(census(rss).unwrap().items.len(), 3);
+        let counted = census(rss).unwrap();
+        assert_eq!(counted.items.len(), 3);
+        assert_eq!((counted.held(), counted.root.as_deref()), (2, Some("rss")));
         let atom =
             r#"<feed xmlns="http://purl.org/atom/ns#"><entry><title>a</title></entry></feed>"#;
         assert_eq!(census(atom).unwrap().items.len(), 1);

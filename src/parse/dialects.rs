@@ -15,11 +15,89 @@ const JSON_FEED_VERSION: &str = "https://jsonfeed.org/version/1.1";
 
 /// The XML text in a dialect feed-rs reads.
 pub fn rewrite_xml(text: &str) -> Cow<'_, str> {
-    let text = atom03_as_atom1(text);
-    match strip_rss_default_namespace(&text) {
-        Some(stripped) => Cow::Owned(stripped),
-        None => text,
+    let mut text = atom03_as_atom1(text);
+    if let Some(stripped) = strip_rss_default_namespace(&text) {
+        text = Cow::Owned(stripped);
     }
+    if let Some(wrapped) = rss_channel(&text) {
+        text = Cow::Owned(wrapped);
+    }
+    if let Some(linked) = rss1_links(&text) {
+        text = Cow::Owned(linked);
+    }
+    text
+}
+
+/// An `<rss>` document without `<channel>` (an empty feed, or items straight under the root),
+/// with one around its content: feed-rs reads no RSS without it.
+fn rss_channel(text: &str) -> Option<String> {
+    if text.contains("<channel") {
+        return None;
+    }
+    let start = text.find("<rss")?;
+    if !text.as_bytes().get(start + 4)?.is_ascii_whitespace() && text.as_bytes()[start + 4] != b'>'
+    {
+        return None;
+    }
+    let open_end = start + text[start..].find('>')? + 1;
+    if text[..open_end].ends_with("/>") {
+        return None;
+    }
+    let close = text.rfind("</rss")?;
+    (close >= open_end).then(|| {
+        format!(
+            "{}<channel>{}</channel>{}",
+            &text[..open_end],
+            &text[open_end..close],
+            &text[close..]
+        )
+    })
+}
+
+/// RSS 1.0 (or 0.90) items without a `<link>`, given one: feed-rs leaves such items out. The
+/// item's `rdf:about` is its address; without one the link is a placeholder that is no URL
+/// veille keeps (`veille:no-link`), so the item stands by its title.
+fn rss1_links(text: &str) -> Option<String> {
+    if !text.contains("<rdf:RDF") && !text.contains(":RDF") {
+        return None;
+    }
+    static ABOUT: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let about = ABOUT.get_or_init(|| {
+        regex::Regex::new(r#"\brdf:about\s*=\s*("[^"]*"|'[^']*')"#).expect("valid regex")
+    });
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = text[from..].find("<item") {
+        let start = from + found;
+        let Some(tag_end) = text[start..].find('>').map(|e| start + e + 1) else {
+            break;
+        };
+        from = tag_end;
+        let tag = &text[start..tag_end];
+        let after_name = tag.as_bytes().get(5).copied().unwrap_or(b'>');
+        if tag.ends_with("/>") || !(after_name.is_ascii_whitespace() || after_name == b'>') {
+            continue;
+        }
+        let inner_end = text[tag_end..]
+            .find("</item")
+            .map_or(text.len(), |e| tag_end + e);
+        if text[tag_end..inner_end].contains("<link") {
+            continue;
+        }
+        let link = about
+            .captures(tag)
+            .map(|c| c[1].trim_matches(['"', '\'']).to_string())
+            .filter(|l| !l.trim().is_empty())
+            .unwrap_or_else(|| "veille:no-link".to_string());
+        out.push_str(&text[copied..tag_end]);
+        out.push_str(&format!("<link>{link}</link>"));
+        copied = tag_end;
+    }
+    (copied > 0).then(|| {
+        out.push_str(&text[copied..]);
+        out
+    })
 }
 
 /// Atom 0.3 as Atom 1.0: the namespace, and the elements 1.0 renamed. A 0.3 `created` date is
@@ -234,6 +312,19 @@ mod tests {
         let plain =
             r#"<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel/></rss>"#;
         assert!(matches!(rewrite_xml(plain), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn rss_without_a_channel_and_rss1_items_without_a_link_are_readable() {
+        assert_eq!(
+            rewrite_xml(r#"<rss version="2.0"><item><title>A</title></item></rss>"#),
+            r#"<rss version="2.0"><channel><item><title>A</title></item></channel></rss>"#
+        );
+        let rdf = r#"<rdf:RDF xmlns:rdf="r"><item rdf:about="http://e.org/1"><title>A</title></item><item><title>B</title></item><item><link>l</link></item><item/></rdf:RDF>"#;
+        assert_eq!(
+            rewrite_xml(rdf),
+            r#"<rdf:RDF xmlns:rdf="r"><item rdf:about="http://e.org/1"><link>http://e.org/1</link><title>A</title></item><item><link>veille:no-link</link><title>B</title></item><item><link>l</link></item><item/></rdf:RDF>"#
+        );
     }
 
     #[test]

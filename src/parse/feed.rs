@@ -3,7 +3,7 @@
 //! feed-rs does the format work; this module decides the charset, maps feed-rs' model onto
 //! ours and turns its errors into sentences a user can act on. No I/O.
 
-use super::census::{self, ItemFacts};
+use super::census::{self, Census, ItemFacts};
 use super::dialects;
 use super::repair::repair_xml;
 use crate::charset;
@@ -49,10 +49,13 @@ pub fn parse_feed(
     let decoded = charset::decode(body, http_charset);
     let utf8 = charset::declare_utf8(&decoded.text);
     let (text, census) = match dialects::lenient_json_feed(&utf8) {
-        Some((json, count)) => (Cow::Owned(json), Some(vec![ItemFacts::default(); count])),
+        Some((json, count)) => {
+            let items = vec![ItemFacts::default(); count];
+            (Cow::Owned(json), Some(Census { items, root: None }))
+        }
         None => {
             let text = Cow::Owned(dialects::rewrite_xml(&repair_xml(&utf8)).into_owned());
-            let census = census::census(&text).map(|c| c.items);
+            let census = census::census(&text);
             (text, census)
         }
     };
@@ -64,12 +67,15 @@ pub fn parse_feed(
         .find(|l| is_alternate(l))
         .and_then(|l| canonical_url(&l.href, Some(base)));
     let read = feed.entries.len();
-    let held = census.as_ref().map_or(read, Vec::len);
+    let held = census.as_ref().map_or(read, Census::held);
     if read == 0 && held > 0 {
         return Err(ParseError::NoItemRead { held });
     }
     // The census and feed-rs see the same items in the same order when they count as many.
-    let facts = census.filter(|c| c.len() == read).unwrap_or_default();
+    let facts = census
+        .map(|c| c.items)
+        .filter(|c| c.len() == read)
+        .unwrap_or_default();
     let mut facts = facts.into_iter();
     let items: Vec<ArticleDraft> = feed
         .entries
