@@ -132,7 +132,7 @@ def compare(corpora, dumper):
         totals["v_reads"] += mine["ok"]
         totals["both"] += fp_reads and mine["ok"]
         if fp_reads and not mine["ok"]:
-            disagreements.append((path, "*", "read", mine["error"], ""))
+            disagreements.append((path, "*", "read", "read", mine["error"]))
         if not fp_reads:
             continue
         entries = [e for e in theirs.entries if not is_empty(e)]

@@ -41,7 +41,11 @@ fn rss_channel(text: &str) -> Option<String> {
     }
     let open_end = start + text[start..].find('>')? + 1;
     if text[..open_end].ends_with("/>") {
-        return None;
+        let tag = &text[..open_end - 2];
+        return Some(format!(
+            "{tag}><channel></channel></rss>{}",
+            &text[open_end..]
+        ));
     }
     let close = text.rfind("</rss")?;
     (close >= open_end).then(|| {
@@ -319,6 +323,10 @@ mod tests {
         assert_eq!(
             rewrite_xml(r#"<rss version="2.0"><item><title>A</title></item></rss>"#),
             r#"<rss version="2.0"><channel><item><title>A</title></item></channel></rss>"#
+        );
+        assert_eq!(
+            rewrite_xml(r#"<rss version="2.0" />"#),
+            r#"<rss version="2.0" ><channel></channel></rss>"#
         );
         let rdf = r#"<rdf:RDF xmlns:rdf="r"><item rdf:about="http://e.org/1"><title>A</title></item><item><title>B</title></item><item><link>l</link></item><item/></rdf:RDF>"#;
         assert_eq!(

@@ -211,11 +211,14 @@ fn draft(entry: Entry, base: &Url, facts: Option<&ItemFacts>, format: &FeedType)
         .filter(|l| is_alternate(l))
         .chain(entry.links.iter())
         // A link escaped twice by its publisher (`&amp;amp;`) has `&amp;` left for `&`.
-        .find_map(|l| canonical_url(&l.href.replace("&amp;", "&"), Some(base)))
-        // RSS items often carry their permalink only as the GUID.
+        .find_map(|l| canonical_url(l.href.trim().replace("&amp;", "&").as_str(), Some(base)))
+        // RSS items often carry their permalink only as the GUID (`HTTP://` too).
         .or_else(|| {
             guid.as_deref()
-                .filter(|g| g.starts_with("http://") || g.starts_with("https://"))
+                .filter(|g| {
+                    let scheme = g.get(..8).unwrap_or(g).to_ascii_lowercase();
+                    scheme.starts_with("http://") || scheme.starts_with("https://")
+                })
                 .and_then(|g| canonical_url(g, Some(base)))
         });
     let repaired = |s: String| repair_mojibake(&s).into_owned();
@@ -237,17 +240,13 @@ fn draft(entry: Entry, base: &Url, facts: Option<&ItemFacts>, format: &FeedType)
         .map(|t| repaired(title_line(&t, format)))
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| summarize(&text, TITLE_FALLBACK_CHARS));
-    let media_author = || {
-        let credit = entry.media.iter().flat_map(|m| &m.credits).next()?;
-        Some(html_to_line(&credit.entity)).filter(|n| !n.is_empty())
-    };
     let author = entry
         .authors
         .iter()
         .find_map(person_name)
         .or_else(|| facts.and_then(|f| f.author_name.clone()))
-        .or_else(|| facts.and_then(|f| f.itunes_author.clone()))
-        .or_else(media_author);
+        // Not feed-rs' media credits: an image's credit (« Illustration by… ») is no author.
+        .or_else(|| facts.and_then(|f| f.itunes_author.clone()));
     let atom_date = || facts?.atom_date.as_deref().and_then(parse_feed_date);
     ArticleDraft {
         guid,
@@ -285,8 +284,10 @@ fn person_name(person: &feed_rs::model::Person) -> Option<String> {
         .unwrap_or_default();
     let from_email = || {
         let email = html_to_line(person.email.as_deref()?);
+        // "marc@gsm.fr (Marc Jacob)" names Marc Jacob; "know how (news)" is a name as it is.
         let inner = email
             .split_once('(')
+            .filter(|(address, _)| address.contains('@') || address.contains("mailto:"))
             .and_then(|(_, rest)| rest.rsplit_once(')'))
             .map(|(inner, _)| inner.trim().to_string());
         inner.or(Some(email)).filter(|n| !n.is_empty())
@@ -428,10 +429,11 @@ mod tests {
 
     #[test]
     fn rss_author_gives_the_name() {
-        let feed = "<rss version=\"2.0\"><channel><title>T</title><item><title>A</title><link>https://e.org/a</link><author>marc@gsm.fr (Marc Jacob)</author></item><item><title>B</title><link>https://e.org/b</link><author>Peter Baker</author></item></channel></rss>";
+        let feed = "<rss version=\"2.0\"><channel><title>T</title><item><title>A</title><link>https://e.org/a</link><author>marc@gsm.fr (Marc Jacob)</author></item><item><title>B</title><link>https://e.org/b</link><author>Peter Baker</author></item><item><title>C</title><link>https://e.org/c</link><author>know how (news)</author></item></channel></rss>";
         let items = parse_feed(feed.as_bytes(), None, &base()).unwrap().items;
         assert_eq!(items[0].author.as_deref(), Some("Marc Jacob"));
         assert_eq!(items[1].author.as_deref(), Some("Peter Baker"));
+        assert_eq!(items[2].author.as_deref(), Some("know how (news)"));
     }
 
     #[test]
