@@ -39,8 +39,9 @@ impl Census {
 }
 
 /// Where the reader is, relative to the item being read.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 enum Field {
+    #[default]
     None,
     ItunesAuthor,
     RssAuthor,
@@ -52,13 +53,7 @@ enum Field {
 /// Read the document's items; `None` when it is not XML that a tokenizer reads to its end.
 pub fn census(text: &str) -> Option<Census> {
     let mut reader = NsReader::from_str(text);
-    let mut census = Census::default();
-    let mut depth = 0usize;
-    // Depth of the open item, its namespace (an Atom entry or an RSS item), the open field.
-    let mut item: Option<(usize, bool)> = None;
-    let mut field = (Field::None, 0usize);
-    let mut buffer = String::new();
-    let mut atom_published = None;
+    let mut counter = Counter::default();
     loop {
         let (ns, event) = reader.read_resolved_event().ok()?;
         let ns = match ns {
@@ -68,110 +63,127 @@ pub fn census(text: &str) -> Option<Census> {
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
-                let local = e.local_name().as_ref().to_vec();
-                if depth == 0 && census.root.is_none() {
-                    census.root = Some(String::from_utf8_lossy(&local).into_owned());
-                }
-                let depth_here = depth + 1;
-                if !empty {
-                    depth = depth_here;
-                }
-                match item {
-                    None if is_item(&local, ns.as_deref()) => {
-                        census.items.push(ItemFacts {
-                            empty: true,
-                            ..ItemFacts::default()
-                        });
-                        atom_published = None;
-                        if !empty {
-                            item = Some((depth_here, local == b"entry"));
-                        }
-                    }
-                    Some(_) if empty => mark_full(&mut census),
-                    Some((at, is_entry)) => {
-                        mark_full(&mut census);
-                        let wanted = if depth_here == at + 1 {
-                            child_field(&local, ns.as_deref(), is_entry)
-                        } else if depth_here == at + 2 && field.0 == Field::RssAuthor {
-                            (local == b"name").then_some(Field::RssAuthorName)
-                        } else {
-                            None
-                        };
-                        if let Some(wanted) = wanted {
-                            field = (wanted, depth_here);
-                            buffer.clear();
-                        }
-                    }
-                    _ => {}
-                }
+                counter.start(e.local_name().as_ref(), ns.as_deref(), empty);
             }
             Event::Text(t) => {
-                if field.0 != Field::None {
-                    buffer.push_str(&t.xml_content(Default::default()).ok()?);
-                } else if item.is_some() && !t.iter().all(u8::is_ascii_whitespace) {
-                    mark_full(&mut census);
-                }
+                let blank = t.iter().all(u8::is_ascii_whitespace);
+                counter.text(&t.xml_content(Default::default()).ok()?, blank);
             }
-            Event::CData(t) => {
-                if field.0 != Field::None {
-                    buffer.push_str(&t.decode().ok()?);
-                } else if item.is_some() {
-                    mark_full(&mut census);
-                }
-            }
+            Event::CData(t) => counter.text(&t.decode().ok()?, false),
             Event::GeneralRef(r) => {
-                if field.0 != Field::None {
-                    if let Ok(Some(c)) = r.resolve_char_ref() {
-                        buffer.push(c);
-                    } else if let Some(s) = r
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c.to_string()),
+                    _ => r
                         .decode()
                         .ok()
                         .and_then(|n| quick_xml::escape::resolve_predefined_entity(&n))
-                    {
-                        buffer.push_str(s);
-                    }
-                }
+                        .map(str::to_string),
+                };
+                counter.text(resolved.as_deref().unwrap_or_default(), false);
             }
-            Event::End(_) => {
-                if field.0 != Field::None && field.1 == depth {
-                    let value = Some(buffer.trim().to_string()).filter(|v| !v.is_empty());
-                    if let Some(facts) = census.items.last_mut() {
-                        match field.0 {
-                            Field::ItunesAuthor => facts.itunes_author = value,
-                            Field::RssAuthorName => facts.author_name = value,
-                            Field::AtomPublished => atom_published = value,
-                            Field::AtomUpdated => facts.atom_date = value,
-                            Field::RssAuthor | Field::None => {}
-                        }
-                    }
-                    field = if field.0 == Field::RssAuthorName {
-                        (Field::RssAuthor, depth - 1)
-                    } else {
-                        (Field::None, 0)
-                    };
-                } else if field.0 == Field::RssAuthor && field.1 == depth {
-                    field = (Field::None, 0);
-                }
-                if item.is_some_and(|(at, _)| at == depth) {
-                    item = None;
-                    if let (Some(facts), Some(date)) =
-                        (census.items.last_mut(), atom_published.take())
-                    {
-                        facts.atom_date = Some(date);
-                    }
-                }
-                depth = depth.saturating_sub(1);
-            }
-            Event::Eof => return Some(census),
+            Event::End(_) => counter.end(),
+            Event::Eof => return Some(counter.census),
             _ => {}
         }
     }
 }
 
-/// The item being read holds something.
-fn mark_full(census: &mut Census) {
-    if let Some(facts) = census.items.last_mut() {
-        facts.empty = false;
+/// The census under way, element by element.
+#[derive(Default)]
+struct Counter {
+    census: Census,
+    depth: usize,
+    /// Depth of the open item, and whether it is an Atom entry.
+    item: Option<(usize, bool)>,
+    /// The field being read and its depth.
+    field: (Field, usize),
+    buffer: String,
+    atom_published: Option<String>,
+}
+
+impl Counter {
+    fn start(&mut self, local: &[u8], ns: Option<&[u8]>, empty: bool) {
+        if self.depth == 0 && self.census.root.is_none() {
+            self.census.root = Some(String::from_utf8_lossy(local).into_owned());
+        }
+        let here = self.depth + 1;
+        if !empty {
+            self.depth = here;
+        }
+        match self.item {
+            None if is_item(local, ns) => {
+                self.census.items.push(ItemFacts {
+                    empty: true,
+                    ..ItemFacts::default()
+                });
+                self.atom_published = None;
+                if !empty {
+                    self.item = Some((here, local == b"entry"));
+                }
+            }
+            Some(_) if empty => self.mark_full(),
+            Some((at, is_entry)) => {
+                self.mark_full();
+                let wanted = if here == at + 1 {
+                    child_field(local, ns, is_entry)
+                } else if here == at + 2 && self.field.0 == Field::RssAuthor {
+                    (local == b"name").then_some(Field::RssAuthorName)
+                } else {
+                    None
+                };
+                if let Some(wanted) = wanted {
+                    self.field = (wanted, here);
+                    self.buffer.clear();
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Text (or a reference) inside the current element; `blank` when it is only whitespace.
+    fn text(&mut self, text: &str, blank: bool) {
+        if self.field.0 != Field::None {
+            self.buffer.push_str(text);
+        } else if self.item.is_some() && !blank {
+            self.mark_full();
+        }
+    }
+
+    fn end(&mut self) {
+        let depth = self.depth;
+        if self.field.0 != Field::None && self.field.1 == depth {
+            let value = Some(self.buffer.trim().to_string()).filter(|v| !v.is_empty());
+            if let Some(facts) = self.census.items.last_mut() {
+                match self.field.0 {
+                    Field::ItunesAuthor => facts.itunes_author = value,
+                    Field::RssAuthorName => facts.author_name = value,
+                    Field::AtomPublished => self.atom_published = value,
+                    Field::AtomUpdated => facts.atom_date = value,
+                    Field::RssAuthor | Field::None => {}
+                }
+            }
+            self.field = if self.field.0 == Field::RssAuthorName {
+                (Field::RssAuthor, depth - 1)
+            } else {
+                (Field::None, 0)
+            };
+        }
+        if self.item.is_some_and(|(at, _)| at == depth) {
+            self.item = None;
+            if let (Some(facts), Some(date)) =
+                (self.census.items.last_mut(), self.atom_published.take())
+            {
+                facts.atom_date = Some(date);
+            }
+        }
+        self.depth = depth.saturating_sub(1);
+    }
+
+    /// The item being read holds something.
+    fn mark_full(&mut self) {
+        if let Some(facts) = self.census.items.last_mut() {
+            facts.empty = false;
+        }
     }
 }
 
