@@ -1,11 +1,19 @@
 //! Identity keys of a batch of drafts from one source, before the store judges them.
 //!
-//! The written fallback order of an article's identity: (1) the canonical URL of its own link,
-//! across all sources; (2) its GUID within the source; (3) when it has neither, a fingerprint of
-//! its title, date and text, stored as a GUID `veille:<hash>`. A GUID that one feed gives to two
-//! items with different links identifies nothing: it is dropped for those items, which then
-//! stand by their URLs, so that no item is lost. The unique indexes of the store are the final
-//! judges.
+//! An article is one item of one source. The written order in which an item is recognised as
+//! an article already stored (`store/write.rs` applies it, the unique index of `(source, guid)`
+//! is the final judge): (1) its GUID within the source; (2) else, among the source's articles
+//! at the same canonical URL, the one with the same title (a feed that rotates its GUIDs
+//! stays one article an item); (3) else, for an item without a GUID, the only article of the
+//! source at that URL (its title was edited); (4) else it is new. Items that share a link but
+//! have their own GUIDs and titles (a podcast whose episodes all link to the show, posts told
+//! apart by `#fragment` permalinks) are distinct articles. Two sources that link the same page
+//! each keep their copy: the copies make one story (`store/cluster.rs`), not one article.
+//!
+//! This module prepares the batch: a GUID that one feed gives to two items with different
+//! links identifies nothing and is dropped for those items, which then stand by their URLs
+//! and titles; an item with neither GUID nor link gets a fingerprint of its title, date and
+//! text as its GUID, `veille:<hash>`; an item listed twice in one feed is kept once.
 
 use crate::model::ArticleDraft;
 use sha2::{Digest, Sha256};
@@ -14,8 +22,8 @@ use std::collections::{HashMap, HashSet};
 /// Prefix of the GUIDs veille makes for items that have no identity of their own.
 pub const SYNTHETIC_GUID_PREFIX: &str = "veille:";
 
-/// Apply the fallback order to one source's drafts, in place, and drop exact repeats
-/// (the same item listed twice in one feed).
+/// Prepare one source's drafts for the store's identity order, in place, and drop exact
+/// repeats (the same item listed twice in one feed).
 pub fn assign(drafts: &mut Vec<ArticleDraft>) {
     let mut links_by_guid: HashMap<String, HashSet<Option<String>>> = HashMap::new();
     for draft in drafts.iter() {
@@ -38,8 +46,13 @@ pub fn assign(drafts: &mut Vec<ArticleDraft>) {
             draft.guid = Some(synthetic_guid(draft));
         }
     }
+    // The same item twice: the same GUID at the same link, or, without a GUID, the same title
+    // at the same link.
     let mut seen = HashSet::new();
-    drafts.retain(|d| seen.insert((d.guid.clone(), d.url.clone())));
+    drafts.retain(|d| {
+        let title = d.guid.is_none().then(|| d.title.clone());
+        seen.insert((d.guid.clone(), d.url.clone(), title))
+    });
 }
 
 fn synthetic_guid(draft: &ArticleDraft) -> String {
@@ -106,5 +119,19 @@ mod tests {
         ];
         assign(&mut drafts);
         assert_eq!(drafts.len(), 1);
+    }
+
+    /// Posts told apart only by `#fragment` permalinks share a canonical URL and no GUID: their
+    /// titles keep them apart; the same title twice is a repeat.
+    #[test]
+    fn items_without_guid_at_one_link_stay_apart_by_their_titles() {
+        let mut drafts = vec![
+            draft(None, Some("https://a.org/blog"), "first post"),
+            draft(None, Some("https://a.org/blog"), "second post"),
+            draft(None, Some("https://a.org/blog"), "second post"),
+        ];
+        assign(&mut drafts);
+        let titles: Vec<&str> = drafts.iter().map(|d| d.title.as_str()).collect();
+        assert_eq!(titles, ["first post", "second post"]);
     }
 }

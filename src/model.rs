@@ -57,6 +57,9 @@ pub struct ParsedFeed {
     /// The site the feed describes (canonical), used for items without a link.
     pub site_url: Option<String>,
     pub items: Vec<ArticleDraft>,
+    /// What a reader of the source should know: items the document holds that could not be
+    /// read, a feed that lists no item. In words, for `fetch` and `veille sources`.
+    pub warnings: Vec<String>,
 }
 
 /// What a source is fetched as.

@@ -42,8 +42,8 @@ pub struct Collector {
     pub ready: Arc<tokio::sync::Semaphore>,
 }
 
-/// A question to the writer: which of these canonical URLs are stored already?
-pub type KnownQuery = (Vec<String>, oneshot::Sender<HashSet<String>>);
+/// A question to the writer: which of these canonical URLs has this source stored already?
+pub type KnownQuery = (String, Vec<String>, oneshot::Sender<HashSet<String>>);
 
 /// How a collection learns which articles need no page fetch.
 #[derive(Clone)]
@@ -55,18 +55,24 @@ pub enum Known {
 }
 
 impl Known {
-    async fn of(&self, urls: Vec<String>) -> HashSet<String> {
+    async fn of(&self, source: &str, urls: Vec<String>) -> HashSet<String> {
         match self {
             Known::Nothing => HashSet::new(),
             Known::Ask(ask) => {
                 let (reply, answer) = oneshot::channel();
-                if ask.send((urls, reply)).is_err() {
+                if ask.send((source.to_string(), urls, reply)).is_err() {
                     return HashSet::new();
                 }
                 answer.await.unwrap_or_default()
             }
         }
     }
+}
+
+/// The remarks of one source's collection ([`Collected::Parsed`]).
+struct Report {
+    notes: Vec<String>,
+    warnings: Vec<String>,
 }
 
 /// One source's job.
@@ -87,6 +93,9 @@ pub enum Collected {
         fallback_url: String,
         /// Items seen but not stored this run (their page failed), and other remarks.
         notes: Vec<String>,
+        /// What makes the source less than healthy though it was read: items the document
+        /// holds that could not be read, a feed or listing that delivered nothing.
+        warnings: Vec<String>,
         /// Of [`Collector::ready`]: released once the articles are written (dropped).
         ready: Option<tokio::sync::OwnedSemaphorePermit>,
     },
@@ -186,10 +195,10 @@ impl Collector {
                     .site_url
                     .clone()
                     .unwrap_or_else(|| body.final_url.to_string());
-                Ok::<_, crate::parse::feed::ParseError>((feed.items, fallback))
+                Ok::<_, crate::parse::feed::ParseError>((feed.items, fallback, feed.warnings))
             })
             .await;
-        let (mut drafts, fallback_url) = match parsed {
+        let (mut drafts, fallback_url, warnings) = match parsed {
             Ok(Ok(parsed)) => parsed,
             Ok(Err(e)) => return Collected::failed(e.to_string()),
             Err(e) => return Collected::failed(format!("the parser stopped unexpectedly: {e}")),
@@ -207,7 +216,8 @@ impl Collector {
         if source.full_content {
             drafts = self.clone().complete(&job, drafts, &mut notes).await;
         }
-        self.parsed(drafts, source, validators, fallback_url, notes, ready)
+        let report = Report { notes, warnings };
+        self.parsed(drafts, source, validators, fallback_url, report, ready)
             .await
     }
 
@@ -221,7 +231,7 @@ impl Collector {
         notes: &mut Vec<String>,
     ) -> Vec<ArticleDraft> {
         let urls: Vec<String> = drafts.iter().filter_map(|d| d.url.clone()).collect();
-        let known = job.known.of(urls).await;
+        let known = job.known.of(&job.source.name, urls).await;
         let drafts: Vec<ArticleDraft> = drafts
             .into_iter()
             .filter(|d| d.url.as_ref().is_none_or(|u| !known.contains(u)))
@@ -328,7 +338,7 @@ impl Collector {
             }
         }
         let urls = listing.items.iter().map(|i| i.url.clone()).collect();
-        let known = job.known.of(urls).await;
+        let known = job.known.of(&job.source.name, urls).await;
         let items: Vec<_> = listing
             .items
             .into_iter()
@@ -376,13 +386,21 @@ impl Collector {
                 Err(message) => notes.push(format!("{message}; retried at the next run")),
             }
         }
+        let mut warnings = Vec::new();
+        if drafts.is_empty() && !items.is_empty() {
+            warnings.push(format!(
+                "{} new items on the listing, none of their pages could be read (retried at the next run; -v says why)",
+                items.len()
+            ));
+        }
         if drafts.len() < items.len() {
             // Some items wait for a later run: the listing must be read again then, even
             // if it has not changed.
             validators = Validators::default();
         }
         identity::assign(&mut drafts);
-        self.parsed(drafts, source, validators, fallback_url, notes, None)
+        let report = Report { notes, warnings };
+        self.parsed(drafts, source, validators, fallback_url, report, None)
             .await
     }
 
@@ -474,7 +492,7 @@ impl Collector {
         source: &Source,
         validators: Validators,
         fallback_url: String,
-        notes: Vec<String>,
+        report: Report,
         ready: Option<tokio::sync::OwnedSemaphorePermit>,
     ) -> Collected {
         let ready = match ready {
@@ -487,7 +505,8 @@ impl Collector {
                 articles,
                 validators,
                 fallback_url,
-                notes,
+                notes: report.notes,
+                warnings: report.warnings,
                 ready,
             })
     }

@@ -169,10 +169,10 @@ async fn fetch_all(
             });
         }
         let joined = tokio::select! {
-            Some((urls, reply)) = questions.recv() => {
+            Some((source, urls, reply)) = questions.recv() => {
                 // A task asks which of its items are stored already; on a database error it
                 // hears "none", and the store's unique indexes still keep out duplicates.
-                let known = store.known_urls(&urls).unwrap_or_default();
+                let known = store.known_urls(&source, &urls).unwrap_or_default();
                 let _ = reply.send(known);
                 continue;
             }
@@ -341,6 +341,7 @@ fn record(
             validators,
             fallback_url,
             notes,
+            warnings,
             // Released once written: the next source may be parsed.
             ready: _ready,
         } => store
@@ -352,13 +353,19 @@ fn record(
                 &context.config.stories,
                 now,
             )
-            .map(|counts| {
+            .and_then(|counts| {
+                store.record_warnings(&source.name, &warnings)?;
                 if context.verbose > 0 {
                     for note in &notes {
                         reporter.line(&format!("{}: {note}", source.name));
                     }
                 }
-                (counts, format!("{} items", articles.len()))
+                if !context.quiet {
+                    for warning in &warnings {
+                        reporter.line(&format!("warning: {}: {warning}", source.name));
+                    }
+                }
+                Ok((counts, format!("{} items", articles.len())))
             }),
         Fetch::Failed {
             message,

@@ -48,8 +48,12 @@ pub fn run(context: &Context, args: &SourceTestArgs) -> anyhow::Result<Outcome> 
             Ok(Outcome::Success)
         }
         Collected::Parsed {
-            articles, notes, ..
+            articles,
+            mut notes,
+            warnings,
+            ..
         } => {
+            notes.extend(warnings.into_iter().map(|w| format!("warning: {w}")));
             let drafts: Vec<_> = articles.iter().map(|a| &a.draft).collect();
             print!(
                 "{}",

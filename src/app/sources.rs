@@ -26,6 +26,8 @@ struct SourceJson<'a> {
     last_success: Option<&'a str>,
     consecutive_failures: i64,
     last_error: Option<&'a str>,
+    /// What its last read, without error, left unread or undelivered (null: nothing).
+    last_warning: Option<&'a str>,
     /// Articles first stored in the last 30 days.
     articles_30d: i64,
     /// When its newest article was first stored.
@@ -88,6 +90,7 @@ pub fn run(context: &Context, args: &SourcesArgs) -> anyhow::Result<Outcome> {
                     last_success: r.health.last_success.as_deref(),
                     consecutive_failures: r.health.consecutive_failures,
                     last_error: r.health.last_error.as_deref(),
+                    last_warning: r.health.last_warning.as_deref(),
                     articles_30d: r.activity.recent,
                     last_new: r.activity.last_new.as_deref(),
                     next_attempt: r.next_attempt.as_deref(),
@@ -146,6 +149,10 @@ fn table(out: &mut impl Write, context: &Context, rows: &[Row]) -> anyhow::Resul
                 Style::Error,
             ),
             (None, _) if h.last_attempt.is_none() => ("never fetched".to_string(), Style::Dim),
+            (None, _) if h.last_warning.is_some() => (
+                format!("warning: {}", h.last_warning.as_deref().unwrap_or_default()),
+                Style::Warning,
+            ),
             (None, _) if r.stale => (
                 format!("possibly stale: nothing new for over {STALE_AFTER_DAYS} days"),
                 Style::Warning,

@@ -1,7 +1,9 @@
 //! Normalisation of what sources hand us: canonical URLs, HTML to plain text, one-line titles and summaries.
 //! Pure functions only: no I/O, no clock, no network.
 
+mod mojibake;
 mod nesting;
+pub use mojibake::repair_mojibake;
 pub use nesting::{bound_nesting, MAX_DEPTH};
 
 use scraper::{Html, Node};

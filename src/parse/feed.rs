@@ -3,13 +3,19 @@
 //! feed-rs does the format work; this module decides the charset, maps feed-rs' model onto
 //! ours and turns its errors into sentences a user can act on. No I/O.
 
+use super::census::{self, Census, ItemFacts};
+use super::dialects;
 use super::repair::repair_xml;
 use crate::charset;
 use crate::dates::parse_feed_date;
 use crate::model::{ArticleDraft, ParsedFeed};
-use crate::normalize::{canonical_url, html_to_line, html_to_text, summarize, SUMMARY_MAX_CHARS};
-use feed_rs::model::{Entry, Link};
+use crate::normalize::{
+    canonical_url, fold_whitespace, html_to_line, html_to_text, repair_mojibake, summarize,
+    SUMMARY_MAX_CHARS,
+};
+use feed_rs::model::{Entry, FeedType, Link};
 use feed_rs::parser::{ParseErrorKind, ParseFeedError};
+use std::borrow::Cow;
 use url::Url;
 
 /// Why a body is not a usable feed, in words.
@@ -25,6 +31,8 @@ pub enum ParseError {
     NotAFeed(String),
     #[error("empty body: the server sent no content")]
     Empty,
+    #[error("the feed holds {held} items but none could be read (a format or namespace veille does not know?): please report it with the feed attached")]
+    NoItemRead { held: usize },
 }
 
 /// Parse a feed body. `content_type` is the HTTP header if known; `base` is the URL the body was
@@ -40,47 +48,55 @@ pub fn parse_feed(
     let http_charset = content_type.and_then(charset::charset_of_content_type);
     let decoded = charset::decode(body, http_charset);
     let utf8 = charset::declare_utf8(&decoded.text);
-    let text = repair_xml(&utf8);
-    let parser = feed_rs::parser::Builder::new()
-        .base_uri(Some(base.as_str()))
-        // An empty id tells us the source gave none; feed-rs would otherwise invent a random one.
-        .id_generator(|_, _, _| String::new())
-        .timestamp_parser(parse_feed_date)
-        .build();
-    let retry = |fixed: &str| {
-        parser
-            .parse(fixed.as_bytes())
-            .map_err(|e| explain(e, &text))
+    let (text, census) = match dialects::lenient_json_feed(&utf8) {
+        Some((json, count)) => {
+            let items = vec![ItemFacts::default(); count];
+            (Cow::Owned(json), Some(Census { items, root: None }))
+        }
+        None => {
+            let text = Cow::Owned(dialects::rewrite_xml(&repair_xml(&utf8)).into_owned());
+            let census = census::census(&text);
+            (text, census)
+        }
     };
-    let feed = match parser.parse(text.as_bytes()) {
-        // RSS 0.90 is RSS 1.0 under another namespace: feed-rs finds no item in it.
-        Ok(feed) if feed.entries.is_empty() && text.contains(RSS090_NAMESPACE) => {
-            retry(&text.replace(RSS090_NAMESPACE, RSS1_NAMESPACE))?
-        }
-        Ok(feed) => feed,
-        // feed-rs only knows RSS versions 0.91, 0.92 and 2.0: read any other `<rss>` as 2.0.
-        Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)) if has_rss_root(&text) => {
-            retry(&as_rss2(&text))?
-        }
-        // feed-rs refuses a whole feed over one text construct of an unknown type.
-        Err(ParseFeedError::ParseError(ParseErrorKind::UnknownMimeType(_))) => {
-            retry(&with_text_types(&text))?
-        }
-        Err(e) => return Err(explain(e, &text)),
-    };
-
+    let feed = parse_document(&text, base)?;
+    let format = feed.feed_type.clone();
     let site_url = feed
         .links
         .iter()
         .find(|l| is_alternate(l))
         .and_then(|l| canonical_url(&l.href, Some(base)));
-    let items = feed
+    let read = feed.entries.len();
+    let held = census.as_ref().map_or(read, Census::held);
+    if read == 0 && held > 0 {
+        return Err(ParseError::NoItemRead { held });
+    }
+    // The census and feed-rs see the same items in the same order when they count as many.
+    let facts = census
+        .map(|c| c.items)
+        .filter(|c| c.len() == read)
+        .unwrap_or_default();
+    let mut facts = facts.into_iter();
+    let items: Vec<ArticleDraft> = feed
         .entries
         .into_iter()
-        .map(|entry| draft(entry, base))
+        .map(|entry| draft(entry, base, facts.next().as_ref(), &format))
         // An item with no title, no link and no text carries nothing to keep.
         .filter(|d| !(d.title.is_empty() && d.url.is_none() && d.text.is_empty()))
         .collect();
+    let mut warnings = Vec::new();
+    if held > read {
+        warnings.push(format!(
+            "the feed holds {held} items, {} of them could not be read",
+            held - read
+        ));
+    }
+    if items.is_empty() {
+        warnings.push(match read {
+            0 => "the feed lists no item".to_string(),
+            n => format!("none of its {n} items has a title, a link or a text"),
+        });
+    }
     Ok(ParsedFeed {
         title: feed
             .title
@@ -88,6 +104,34 @@ pub fn parse_feed(
             .filter(|t| !t.is_empty()),
         site_url,
         items,
+        warnings,
+    })
+}
+
+/// feed-rs on the text, with the retries that make the dialects it refuses readable.
+fn parse_document(text: &str, base: &Url) -> Result<feed_rs::model::Feed, ParseError> {
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(Some(base.as_str()))
+        // An empty id tells us the source gave none; feed-rs would otherwise invent a random one.
+        .id_generator(|_, _, _| String::new())
+        .timestamp_parser(parse_feed_date)
+        .build();
+    let retry = |fixed: &str| parser.parse(fixed.as_bytes()).map_err(|e| explain(e, text));
+    Ok(match parser.parse(text.as_bytes()) {
+        // RSS 0.90 is RSS 1.0 under another namespace: feed-rs finds no item in it.
+        Ok(feed) if feed.entries.is_empty() && text.contains(RSS090_NAMESPACE) => {
+            retry(&text.replace(RSS090_NAMESPACE, RSS1_NAMESPACE))?
+        }
+        Ok(feed) => feed,
+        // feed-rs only knows RSS versions 0.91, 0.92 and 2.0: read any other `<rss>` as 2.0.
+        Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)) if has_rss_root(text) => {
+            retry(&as_rss2(text))?
+        }
+        // feed-rs refuses a whole feed over one text construct of an unknown type.
+        Err(ParseFeedError::ParseError(ParseErrorKind::UnknownMimeType(_))) => {
+            retry(&with_text_types(text))?
+        }
+        Err(e) => return Err(explain(e, text)),
     })
 }
 
@@ -158,22 +202,31 @@ fn is_alternate(link: &Link) -> bool {
     matches!(link.rel.as_deref(), None | Some("alternate"))
 }
 
-fn draft(entry: Entry, base: &Url) -> ArticleDraft {
+/// One entry as a draft. `facts` are the census's of the same item, if it could be matched.
+fn draft(entry: Entry, base: &Url, facts: Option<&ItemFacts>, format: &FeedType) -> ArticleDraft {
     let guid = Some(entry.id.trim().to_string()).filter(|id| !id.is_empty());
     let url = entry
         .links
         .iter()
         .filter(|l| is_alternate(l))
         .chain(entry.links.iter())
-        .find_map(|l| canonical_url(&l.href, Some(base)))
-        // RSS items often carry their permalink only as the GUID.
+        // A link escaped twice by its publisher (`&amp;amp;`) has `&amp;` left for `&`.
+        .find_map(|l| canonical_url(l.href.trim().replace("&amp;", "&").as_str(), Some(base)))
+        // RSS items often carry their permalink only as the GUID (`HTTP://` too).
         .or_else(|| {
             guid.as_deref()
-                .filter(|g| g.starts_with("http://") || g.starts_with("https://"))
+                .filter(|g| {
+                    let scheme = g.get(..8).unwrap_or(g).to_ascii_lowercase();
+                    scheme.starts_with("http://") || scheme.starts_with("https://")
+                })
                 .and_then(|g| canonical_url(g, Some(base)))
         });
-    let content = entry.content.and_then(|c| c.body).map(|b| html_to_text(&b));
-    let summary = entry.summary.map(|s| html_to_text(&s.content));
+    let repaired = |s: String| repair_mojibake(&s).into_owned();
+    let content = entry
+        .content
+        .and_then(|c| c.body)
+        .map(|b| repaired(html_to_text(&b)));
+    let summary = entry.summary.map(|s| repaired(html_to_text(&s.content)));
     let text = content
         .clone()
         .filter(|c| !c.is_empty())
@@ -184,30 +237,57 @@ fn draft(entry: Entry, base: &Url) -> ArticleDraft {
         .unwrap_or_else(|| text.clone());
     let title = entry
         .title
-        .map(|t| html_to_line(&t.content))
+        .map(|t| repaired(title_line(&t, format)))
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| summarize(&text, TITLE_FALLBACK_CHARS));
-    let author = entry.authors.iter().find_map(person_name);
+    let author = entry
+        .authors
+        .iter()
+        .find_map(person_name)
+        .or_else(|| facts.and_then(|f| f.author_name.clone()))
+        // Not feed-rs' media credits: an image's credit (« Illustration by… ») is no author.
+        .or_else(|| facts.and_then(|f| f.itunes_author.clone()));
+    let atom_date = || facts?.atom_date.as_deref().and_then(parse_feed_date);
     ArticleDraft {
         guid,
         url,
         title,
         author,
-        published: entry.published.or(entry.updated),
+        published: entry.published.or(entry.updated).or_else(atom_date),
         published_approximate: false,
         summary: summarize(&summary, SUMMARY_MAX_CHARS),
         text,
     }
 }
 
+/// A title on one line. A plain-text title (JSON Feed, Atom `type="text"`) keeps its angle
+/// brackets: « le retour de <i> et <b> » names tags, it holds none.
+fn title_line(title: &feed_rs::model::Text, format: &FeedType) -> String {
+    let plain = match format {
+        FeedType::JSON => true,
+        FeedType::Atom => title.content_type.to_string().starts_with("text/plain"),
+        _ => false,
+    };
+    if plain {
+        fold_whitespace(&title.content)
+    } else {
+        html_to_line(&title.content)
+    }
+}
+
 /// A person's name. RSS `<author>` holds "email (Name)" or a bare name; feed-rs puts it in
 /// `email` and names the person after the element.
 fn person_name(person: &feed_rs::model::Person) -> Option<String> {
-    let name = html_to_line(&person.name);
+    // feed-rs names a person "unknown" when the feed gave an empty name.
+    let name = Some(html_to_line(&person.name))
+        .filter(|n| n != "unknown")
+        .unwrap_or_default();
     let from_email = || {
         let email = html_to_line(person.email.as_deref()?);
+        // "marc@gsm.fr (Marc Jacob)" names Marc Jacob; "know how (news)" is a name as it is.
         let inner = email
             .split_once('(')
+            .filter(|(address, _)| address.contains('@') || address.contains("mailto:"))
             .and_then(|(_, rest)| rest.rsplit_once(')'))
             .map(|(inner, _)| inner.trim().to_string());
         inner.or(Some(email)).filter(|n| !n.is_empty())
@@ -349,10 +429,11 @@ mod tests {
 
     #[test]
     fn rss_author_gives_the_name() {
-        let feed = "<rss version=\"2.0\"><channel><title>T</title><item><title>A</title><link>https://e.org/a</link><author>marc@gsm.fr (Marc Jacob)</author></item><item><title>B</title><link>https://e.org/b</link><author>Peter Baker</author></item></channel></rss>";
+        let feed = "<rss version=\"2.0\"><channel><title>T</title><item><title>A</title><link>https://e.org/a</link><author>marc@gsm.fr (Marc Jacob)</author></item><item><title>B</title><link>https://e.org/b</link><author>Peter Baker</author></item><item><title>C</title><link>https://e.org/c</link><author>know how (news)</author></item></channel></rss>";
         let items = parse_feed(feed.as_bytes(), None, &base()).unwrap().items;
         assert_eq!(items[0].author.as_deref(), Some("Marc Jacob"));
         assert_eq!(items[1].author.as_deref(), Some("Peter Baker"));
+        assert_eq!(items[2].author.as_deref(), Some("know how (news)"));
     }
 
     #[test]

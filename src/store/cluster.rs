@@ -447,6 +447,31 @@ pub(super) fn refresh_story(conn: &Connection, story: i64) -> rusqlite::Result<(
     Ok(())
 }
 
+/// Copies of one page in several sources (the same canonical URL) tell one story: the story
+/// `story` of a copy of `url` just clustered joins that of the earliest copy another source
+/// stored, whatever their texts (a link blog's two lines and the article itself).
+pub(super) fn join_copies(
+    conn: &Connection,
+    stories: &mut StoryIndex,
+    source: &str,
+    url: &str,
+    story: i64,
+) -> rusqlite::Result<()> {
+    let earliest: Option<i64> = conn
+        .prepare_cached(
+            "SELECT story FROM articles WHERE url_key = ?1 AND source != ?2 AND story IS NOT NULL
+             ORDER BY id LIMIT 1",
+        )?
+        .query_row(params![url, source], |r| r.get(0))
+        .optional()?;
+    if let Some(into) = earliest.filter(|&into| into != story) {
+        merge_story(conn, story, into)?;
+        stories.index.merge_story(story, into);
+        refresh_story(conn, into)?;
+    }
+    Ok(())
+}
+
 /// Every member of story `from` moves to story `into`; `from` is no more.
 fn merge_story(conn: &Connection, from: i64, into: i64) -> rusqlite::Result<()> {
     conn.prepare_cached("UPDATE articles SET story = ?2 WHERE story = ?1")?

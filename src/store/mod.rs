@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_batch_index.sql"),
     include_str!("migrations/0007_fts_bulk.sql"),
     include_str!("migrations/0008_story_index.sql"),
+    include_str!("migrations/0009_item_identity.sql"),
 ];
 
 /// The schema step that brought stories: a database upgraded past it clusters its backlog.
@@ -231,5 +232,76 @@ mod tests {
         drop(conn);
         let err = format!("{:#}", Store::open(&path).err().unwrap());
         assert!(err.contains("newer veille"), "{err}");
+    }
+
+    /// A database of schema 8 (before items were identified per source), made by the
+    /// migrations of that time: the upgrade keeps every article as it was, and then lets a
+    /// second source keep its copy of a page the first one stored.
+    #[test]
+    fn the_item_identity_upgrade_loses_and_duplicates_nothing() {
+        const BEFORE: usize = 8;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.db");
+        let conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..BEFORE] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", BEFORE).unwrap();
+        conn.execute_batch(
+            "INSERT INTO articles (id, source, guid, url, url_key, title, fetched_at, summary, text, story, content_hash)
+             VALUES (1, 'presse', 'p-1', 'https://e.org/a', 'https://e.org/a', 'A', '2026-11-01T00:00:00Z', '', 'a', 1, 'h1'),
+                    (2, 'presse', NULL, 'https://e.org/b', 'https://e.org/b', 'B', '2026-11-01T00:00:00Z', '', 'b', 2, 'h2'),
+                    (3, 'liens', 'l-1', 'https://e.org/c', 'https://e.org/c', 'C', '2026-11-01T00:00:00Z', '', 'c', 3, 'h3');
+             INSERT INTO stories (id, representative) VALUES (1, 1), (2, 2), (3, 3);",
+        )
+        .unwrap();
+        let copy_refused = conn.execute(
+            "INSERT INTO articles (source, url, url_key, title, fetched_at, summary, text, content_hash)
+             VALUES ('liens', 'https://e.org/a', 'https://e.org/a', 'A', '2026-11-02T00:00:00Z', '', 'a', 'h4')",
+            [],
+        );
+        assert!(copy_refused.is_err(), "schema 8 kept one article a URL");
+        drop(conn);
+
+        let store = Store::open(&path).unwrap();
+        let version: usize = store
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len());
+        let rows: Vec<(i64, String, Option<String>, String)> = store
+            .conn
+            .prepare("SELECT id, source, guid, url_key FROM articles ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let expected = [
+            (1, "presse", Some("p-1"), "https://e.org/a"),
+            (2, "presse", None, "https://e.org/b"),
+            (3, "liens", Some("l-1"), "https://e.org/c"),
+        ];
+        let expected: Vec<(i64, String, Option<String>, String)> = expected
+            .iter()
+            .map(|(i, s, g, u)| (*i, s.to_string(), g.map(str::to_string), u.to_string()))
+            .collect();
+        assert_eq!(rows, expected);
+        store
+            .conn
+            .execute(
+                "INSERT INTO articles (source, url, url_key, title, fetched_at, summary, text, content_hash)
+                 VALUES ('liens', 'https://e.org/a', 'https://e.org/a', 'A', '2026-11-02T00:00:00Z', '', 'a', 'h4')",
+                [],
+            )
+            .expect("a second source's copy is stored");
+        drop(store);
+        // Opened again, nothing is migrated twice.
+        let again = Store::open(&path).unwrap();
+        let count: i64 = again
+            .conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 4);
     }
 }

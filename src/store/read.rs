@@ -59,6 +59,8 @@ pub struct SourceHealth {
     pub last_success: Option<String>,
     pub consecutive_failures: i64,
     pub last_error: Option<String>,
+    /// What its last read left unread or undelivered ([`super::Store::record_warnings`]).
+    pub last_warning: Option<String>,
     pub retry_after: Option<String>,
     /// Where a 301/308 said the source moved, to be written in feeds.toml.
     pub moved_to: Option<String>,
@@ -272,17 +274,19 @@ impl Store {
         Ok(rows)
     }
 
-    /// Which of `urls` (canonical) an article already has: pages that need no fetching.
+    /// Which of `urls` (canonical) an article of `source` already has: pages that need no
+    /// fetching. Another source's copy does not count: this source stores its own.
     pub fn known_urls(
         &self,
+        source: &str,
         urls: &[String],
     ) -> rusqlite::Result<std::collections::HashSet<String>> {
         let mut find = self
             .conn
-            .prepare_cached("SELECT 1 FROM articles WHERE url_key = ?1")?;
+            .prepare_cached("SELECT 1 FROM articles WHERE url_key = ?1 AND source = ?2")?;
         let mut known = std::collections::HashSet::new();
         for url in urls {
-            if find.exists([url])? {
+            if find.exists(rusqlite::params![url, source])? {
                 known.insert(url.clone());
             }
         }
@@ -356,7 +360,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT last_attempt, last_success, consecutive_failures, last_error, retry_after,
-                        moved_to, gone
+                        moved_to, gone, last_warning
                  FROM sources WHERE name = ?1",
                 [name],
                 |r| {
@@ -369,6 +373,7 @@ impl Store {
                         retry_after: r.get(4)?,
                         moved_to: r.get(5)?,
                         gone: r.get(6)?,
+                        last_warning: r.get(7)?,
                     })
                 },
             )

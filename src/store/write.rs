@@ -10,6 +10,7 @@ use crate::tag::Tag;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 
 /// What one source's batch did to the database.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +136,8 @@ impl Store {
         let mut new: Vec<i64> = Vec::new();
         let group: &[i64] = self.group.as_ref().map_or(&[], |g| &g.unindexed);
         let mut indexed_early = Vec::new();
+        // The articles this batch's items turned out to be, so that no two items are one.
+        let mut taken = HashSet::new();
         for article in articles {
             let unindexed = |id: i64| new.contains(&id) || group.contains(&id);
             match upsert(
@@ -143,6 +146,7 @@ impl Store {
                 &article.draft,
                 fallback_url,
                 &now_text,
+                &mut taken,
                 unindexed,
             )? {
                 Upsert::New(id) => {
@@ -185,7 +189,18 @@ impl Store {
                     read: &article.read,
                     plain: Some(&article.plain),
                 };
-                super::cluster::cluster_read(&tx, index, *id, placed, text, &boilerplate, stories)?;
+                let clustered = super::cluster::cluster_read(
+                    &tx,
+                    index,
+                    *id,
+                    placed,
+                    text,
+                    &boilerplate,
+                    stories,
+                )?;
+                if let Some(url) = &article.draft.url {
+                    super::cluster::join_copies(&tx, index, &source.name, url, clustered.story)?;
+                }
             }
         }
         // New articles enter the full-text index after every other write, in one go (the
@@ -204,6 +219,16 @@ impl Store {
             group.unindexed.extend(new);
         }
         Ok(counts)
+    }
+
+    /// The warnings of the source's last read (none: it is healthy), kept until the next
+    /// read that is not a 304 (an unchanged body would say the same).
+    pub fn record_warnings(&mut self, source: &str, warnings: &[String]) -> anyhow::Result<()> {
+        let warning = (!warnings.is_empty()).then(|| warnings.join("; "));
+        self.conn
+            .prepare_cached("UPDATE sources SET last_warning = ?2 WHERE name = ?1")?
+            .execute(params![source, warning])?;
+        Ok(())
     }
 
     /// A 304: the source is healthy and nothing else changes.
@@ -263,46 +288,97 @@ enum Upsert {
     Unchanged,
 }
 
-/// Identity, in order: the same GUID within the source, then the same canonical URL anywhere.
-/// The unique indexes stay the final judges (`ON CONFLICT DO NOTHING`).
+/// An article of the source that an item may be.
+struct Existing {
+    id: i64,
+    guid: Option<String>,
+    content_hash: String,
+}
+
+/// The article of `source` that `draft` is, in the order of `crate::identity`: the same GUID;
+/// else, at the same canonical URL, the same title (a rotated GUID); else, for an item without
+/// a GUID, the only article at that URL. Articles already written by this batch (`taken`) are
+/// other items of the feed, never this one.
+fn existing(
+    tx: &Connection,
+    source: &str,
+    draft: &ArticleDraft,
+    taken: &HashSet<i64>,
+) -> rusqlite::Result<Option<Existing>> {
+    if let Some(guid) = &draft.guid {
+        let by_guid = tx
+            .prepare_cached(
+                "SELECT id, content_hash FROM articles WHERE source = ?1 AND guid = ?2",
+            )?
+            .query_row(params![source, guid], |r| {
+                Ok(Existing {
+                    id: r.get(0)?,
+                    guid: Some(guid.clone()),
+                    content_hash: r.get(1)?,
+                })
+            })
+            .optional()?;
+        if by_guid.is_some() {
+            return Ok(by_guid);
+        }
+    }
+    let Some(url) = &draft.url else {
+        return Ok(None);
+    };
+    let mut at_url = Vec::new();
+    let mut same_title = None;
+    let mut select = tx.prepare_cached(
+        "SELECT id, guid, content_hash, title = ?3 FROM articles
+         WHERE source = ?1 AND url_key = ?2 ORDER BY id",
+    )?;
+    let mut rows = select.query(params![source, url, draft.title])?;
+    while let Some(row) = rows.next()? {
+        let found = Existing {
+            id: row.get(0)?,
+            guid: row.get(1)?,
+            content_hash: row.get(2)?,
+        };
+        if taken.contains(&found.id) {
+            continue;
+        }
+        if row.get::<_, bool>(3)? {
+            same_title = Some(found);
+            break;
+        }
+        at_url.push(found);
+    }
+    if same_title.is_some() {
+        return Ok(same_title);
+    }
+    let edited = draft.guid.is_none() && at_url.len() == 1;
+    Ok(edited.then(|| at_url.pop()).flatten())
+}
+
+/// Insert or update one item of `source`; the unique index of `(source, guid)` stays the final
+/// judge (`ON CONFLICT DO NOTHING`).
 fn upsert(
     tx: &Connection,
     source: &str,
     draft: &ArticleDraft,
     fallback_url: &str,
     now: &str,
+    taken: &mut HashSet<i64>,
     unindexed: impl Fn(i64) -> bool,
 ) -> rusqlite::Result<Upsert> {
-    let by_guid = match &draft.guid {
-        Some(guid) => tx
-            .prepare_cached(
-                "SELECT id, source, content_hash FROM articles WHERE source = ?1 AND guid = ?2",
-            )?
-            .query_row(params![source, guid], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })
-            .optional()?,
-        None => None,
-    };
-    let existing = match (by_guid, &draft.url) {
-        (Some(found), _) => Some(found),
-        (None, Some(url)) => tx
-            .prepare_cached("SELECT id, source, content_hash FROM articles WHERE url_key = ?1")?
-            .query_row([url], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?,
-        (None, None) => None,
-    };
+    let existing = existing(tx, source, draft, taken)?;
+    if let Some(found) = &existing {
+        taken.insert(found.id);
+        if draft.guid.is_some() && found.guid != draft.guid {
+            // The feed rotated its GUID: the next fetch finds the article by the new one.
+            tx.prepare_cached("UPDATE OR IGNORE articles SET guid = ?2 WHERE id = ?1")?
+                .execute(params![found.id, draft.guid])?;
+        }
+    }
     let hash = fingerprint(draft);
     let published = draft.published.map(format_time);
-    match existing {
-        // Another source already carries this link: the article is stored once.
-        Some((_, owner, _)) if owner != source => Ok(Upsert::Unchanged),
-        Some((_, _, old_hash)) if old_hash == hash => Ok(Upsert::Unchanged),
-        Some((id, _, _)) => {
+    match existing.map(|e| (e.id, e.content_hash)) {
+        Some((_, old_hash)) if old_hash == hash => Ok(Upsert::Unchanged),
+        Some((id, _)) => {
             let indexed_now = unindexed(id);
             if indexed_now {
                 super::index_text(tx, &[id])?;
@@ -323,9 +399,9 @@ fn upsert(
                 ],
             )?;
             if let Some(url) = &draft.url {
-                // A moved article takes its new link unless another article already has it.
+                // A moved article takes its new link (other items may share it).
                 tx.execute(
-                    "UPDATE OR IGNORE articles SET url = ?2, url_key = ?2 WHERE id = ?1 AND url_key IS NOT ?2",
+                    "UPDATE articles SET url = ?2, url_key = ?2 WHERE id = ?1 AND url_key IS NOT ?2",
                     params![id, url],
                 )?;
             }
@@ -358,7 +434,9 @@ fn upsert(
             if inserted == 0 {
                 return Ok(Upsert::Unchanged);
             }
-            Ok(Upsert::New(tx.last_insert_rowid()))
+            let id = tx.last_insert_rowid();
+            taken.insert(id);
+            Ok(Upsert::New(id))
         }
     }
 }
@@ -557,7 +635,7 @@ mod tests {
             .unwrap()
     }
 
-    /// A feed that carries the same link twice with other words (a correction republished):
+    /// A feed that carries the same item twice with other words (a correction republished):
     /// the article is updated in place in the batch that inserted it, before it is indexed.
     #[test]
     fn an_article_updated_in_its_own_batch_is_indexed_once_with_its_last_words() {
@@ -568,7 +646,7 @@ mod tests {
             &[
                 item("a1", "https://trade.example/1", "Brouillon", "premier jet"),
                 item(
-                    "a2",
+                    "a1",
                     "https://trade.example/1",
                     "Corrigé",
                     "version corrigée",

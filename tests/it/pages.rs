@@ -374,3 +374,34 @@ fn a_listing_that_is_not_html_is_a_clear_error() {
         run.stderr
     );
 }
+
+/// A listing read fine whose article pages all fail delivers nothing: a warning of the source,
+/// in `fetch`'s output and in `veille sources`, not a plain "ok".
+#[test]
+fn a_listing_whose_pages_all_fail_is_a_warning_of_the_source() {
+    let server = Server::start();
+    server.route(
+        "/robots.txt",
+        Route::Fixed(Reply::feed(
+            "text/plain",
+            "User-agent: *\nAllow: /sites/gsm/rubrique-actus\nDisallow: /sites/gsm/\n",
+        )),
+    );
+    let ws = workspace(&gsm_source(&server, "gsm", ""));
+    let run = fetch(&ws, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(all_articles(&ws).is_empty());
+    assert!(
+        run.stderr.contains("warning: gsm: ")
+            && run.stderr.contains("none of their pages could be read"),
+        "{}",
+        run.stderr
+    );
+    let health = &sources_json(&ws)[0];
+    assert!(
+        health["last_warning"]
+            .as_str()
+            .is_some_and(|w| w.contains("none of their pages could be read")),
+        "{health:#}"
+    );
+}

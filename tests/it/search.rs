@@ -391,6 +391,7 @@ const SOURCE_FIELDS: &[&str] = &[
     "last_error",
     "last_new",
     "last_success",
+    "last_warning",
     "name",
     "next_attempt",
     "stale",

@@ -1,6 +1,7 @@
 //! Identity across fetches: conditional GET with 304, the same body fetched again, tracking
 //! parameters, duplicated GUIDs, items without dates and titles updated in place. No article is
-//! ever stored twice, and nothing is rewritten when nothing changed.
+//! ever stored twice, and nothing is rewritten when nothing changed (items that share a link:
+//! `shared_links.rs`).
 
 use crate::common::feeds::{rss, Item};
 use crate::common::server::etag_of;
@@ -92,7 +93,7 @@ fn refetching_the_same_body_stores_nothing_twice() {
 }
 
 #[test]
-fn same_link_with_tracking_parameters_in_two_feeds_is_one_article() {
+fn same_link_with_tracking_parameters_in_two_feeds_is_one_story_with_a_copy_each() {
     let server = Server::start();
     let ws = Workspace::new(
         &[
@@ -107,13 +108,12 @@ fn same_link_with_tracking_parameters_in_two_feeds_is_one_article() {
         .iter()
         .map(|a| a["url"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(articles.len(), 3, "{urls:#?}\n{run}");
+    assert_eq!(articles.len(), 4, "{urls:#?}\n{run}");
     let charter = "https://www.example-presse.fr/actualites/2026/11/cnll-apell-charte-commune";
-    assert_eq!(
-        urls.iter().filter(|u| **u == charter).count(),
-        1,
-        "{urls:#?}"
-    );
+    let copies: Vec<&serde_json::Value> = articles.iter().filter(|a| a["url"] == charter).collect();
+    assert_eq!(copies.len(), 2, "{urls:#?}");
+    assert_ne!(copies[0]["source"], copies[1]["source"]);
+    assert_eq!(copies[0]["story"], copies[1]["story"], "one story");
     assert!(
         urls.contains(&"https://cnll.fr/news/observatoire-2026/"),
         "{urls:#?}"
@@ -125,7 +125,7 @@ fn same_link_with_tracking_parameters_in_two_feeds_is_one_article() {
     assert!(urls
         .iter()
         .all(|u| !u.contains("utm_") && !u.contains("xtor") && !u.contains('#')));
-    assert_eq!(run.summary().new, 3, "{run}");
+    assert_eq!(run.summary().new, 4, "{run}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! `veille fetch` against the loopback server, one module per theme: feed formats and charsets,
-//! identity across fetches, failures of a source, the flags and settings of a run, and scale.
+//! identity across fetches, failures of a source, the flags and settings of a run, and scale;
+//! items that share a link, feeds read as empty, and feeds as real sites write them.
 
 mod crash;
 mod failures;
@@ -10,3 +11,6 @@ mod interrupt;
 mod lock;
 mod options;
 mod scale;
+mod shared_links;
+mod unread;
+mod wild;

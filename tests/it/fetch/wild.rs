@@ -1,0 +1,97 @@
+//! Feeds as real sites write them, beyond the specifications: Atom 0.3, RSS 2.0 in Userland's
+//! namespace, authors given only as `itunes:author` or `<author><name>`, dates only as
+//! `a10:updated`, empty author names, a JSON Feed with off-spec fields, plain-text titles that
+//! name tags, links escaped twice and titles encoded twice by their publisher.
+
+use crate::common::{by_title, fetch_fixture, utc};
+
+#[test]
+fn atom_0_3_is_read() {
+    let (_server, _ws, articles) = fetch_fixture("helene", "/feeds/atom03.xml");
+    assert_eq!(articles.len(), 2, "{articles:#?}");
+    let index = by_title(&articles, "PostgreSQL 19 : ce qui change pour les index");
+    assert_eq!(
+        index["url"],
+        "https://helene.example-blog.fr/post/2026/11/21/postgresql-19-index"
+    );
+    assert_eq!(
+        utc(&index["published"]).to_rfc3339(),
+        "2026-11-21T08:30:00+00:00"
+    );
+    assert_eq!(index["author"], "Hélène Martin");
+    assert!(index["summary"]
+        .as_str()
+        .is_some_and(|s| s.starts_with("Les index B-tree")));
+}
+
+#[test]
+fn rss_in_the_userland_namespace_is_read() {
+    let (_server, _ws, articles) = fetch_fixture("scripting", "/feeds/userland.rss");
+    assert_eq!(articles.len(), 2, "{articles:#?}");
+    let opml = by_title(&articles, "OPML a vingt-six ans");
+    assert_eq!(
+        opml["url"],
+        "https://www.example-scripting.fr/2026/11/20/opml"
+    );
+    assert_eq!(
+        utc(&opml["published"]).to_rfc3339(),
+        "2026-11-20T15:00:00+00:00"
+    );
+}
+
+#[test]
+fn authors_and_dates_in_the_forms_other_readers_know() {
+    let (_server, _ws, articles) = fetch_fixture("editeur", "/feeds/authors-dates.rss");
+    let ldap = by_title(&articles, "Nouvelle version du connecteur LDAP");
+    assert_eq!(ldap["author"], "Service communication", "{ldap:#}");
+    assert_eq!(
+        utc(&ldap["published"]).to_rfc3339(),
+        "2026-11-19T13:30:00+00:00",
+        "a10:updated"
+    );
+    let webinar = by_title(&articles, "Webinaire : migrer vers la version 8");
+    assert_eq!(webinar["author"], "Équipe produit", "itunes:author");
+}
+
+#[test]
+fn podcast_episodes_take_their_itunes_author() {
+    let (_server, _ws, articles) = fetch_fixture("causeries", "/feeds/podcast-one-link.rss");
+    let episode = by_title(&articles, "Épisode 128 : une mairie passe à Nextcloud");
+    assert_eq!(episode["author"], "Bastien Morel");
+}
+
+#[test]
+fn an_empty_author_name_is_no_author() {
+    let (_server, _ws, articles) = fetch_fixture("forge", "/feeds/empty-author.atom");
+    assert_eq!(articles.len(), 1);
+    assert!(articles[0]["author"].is_null(), "{:#}", articles[0]);
+}
+
+#[test]
+fn a_json_feed_with_off_spec_fields_keeps_its_items_and_literal_titles() {
+    let (_server, _ws, articles) = fetch_fixture("carnet", "/feeds/lenient.json");
+    assert_eq!(articles.len(), 2, "{articles:#?}");
+    let tags = by_title(&articles, "Le retour de <i> et <b>");
+    assert_eq!(
+        tags["url"],
+        "https://carnet.example-web.fr/2026/11/balises-de-style"
+    );
+    let queries = by_title(&articles, "Les container queries en production");
+    assert_eq!(queries["author"], "Inès Roche", "{queries:#}");
+}
+
+#[test]
+fn links_escaped_twice_and_titles_encoded_twice_are_repaired() {
+    let (_server, _ws, articles) = fetch_fixture("mairie", "/feeds/double-encoded.rss");
+    assert_eq!(articles.len(), 1, "{articles:#?}");
+    let item = &articles[0];
+    assert_eq!(item["title"], "Réunion publique sur le haut débit");
+    assert_eq!(
+        item["url"],
+        "https://www.example-mairie.fr/index.php?page=actu&id=88"
+    );
+    assert_eq!(
+        item["summary"],
+        "La fibre arrive dans tous les hameaux d’ici l’été."
+    );
+}
