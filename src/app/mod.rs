@@ -8,6 +8,7 @@ mod config_file;
 mod digest;
 mod fetch;
 mod init;
+mod learn;
 mod lock;
 mod opml;
 mod output;
@@ -17,6 +18,7 @@ mod shell;
 mod show;
 mod source_test;
 mod sources;
+mod tag;
 mod tags;
 
 use crate::cli::{Cli, Command};
@@ -130,6 +132,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Source(crate::cli::SourceCommand::Test(args)) => source_test::run(&context, &args),
         Command::Tags(args) => tags::run(&context, &args),
         Command::Retag => tags::retag(&context),
+        Command::Tag(args) => tag::run(&context, &args),
         Command::Check => check::run(&context),
         Command::Add(args) => add::run(&context, &args, &env, &flags),
         Command::Opml(crate::cli::OpmlCommand::Import(args)) => {

@@ -8,6 +8,7 @@ mod digest;
 mod fetch;
 mod fuzz_regressions;
 mod init;
+mod learning;
 mod opml;
 mod pages;
 mod search;
