@@ -6,13 +6,15 @@
 //! of the title and text, and the pairs of such words that follow one another (« chasser meute »,
 //! « open source »). A term's value in an article is `1 + ln(count)` (a title occurrence counts
 //! [`TITLE_COUNT`] times) over the square root of the article's number of terms, so that a long
-//! article does not weigh more than a short one. Training is full-batch gradient descent with
-//! L2 regularisation, both classes weighed equally whatever their sizes; it is deterministic.
+//! article does not weigh more than a short one. Training is full-batch gradient descent
+//! (AdaGrad) with L2 regularisation, both classes weighed equally whatever their sizes; it is
+//! deterministic.
 //! A term is looked up by a 64-bit hash, so tagging allocates no string.
 
 use super::{Folded, Place, Reason, Tag};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The term of the reason of a topic set by hand.
@@ -24,12 +26,27 @@ pub const MODEL_VERSION: u32 = 1;
 pub const TITLE_COUNT: f32 = 2.0;
 /// Words shorter than this (in bytes, folded) are left out: « de », « la », « of ».
 const MIN_WORD_BYTES: usize = 3;
-/// Gradient steps of training, and their size (the values of an article are normalised, so a
-/// fixed step converges).
-const TRAIN_STEPS: usize = 150;
-const STEP: f32 = 2.0;
+/// Longer words that say nothing of a topic, French and English, folded: left out too, so that
+/// they neither weigh nor explain (pairs are made of the words left).
+const STOP_WORDS: &[&str] = &[
+    "les", "des", "une", "pour", "par", "sur", "dans", "avec", "aux", "est", "sont", "qui",
+    "que", "son", "ses", "leur", "leurs", "nous", "vous", "ils", "elles", "elle", "cette", "ces",
+    "cet", "mais", "plus", "pas", "ont", "ete", "etre", "comme", "tout", "tous", "toute",
+    "toutes", "entre", "chez", "sans", "sous", "aussi", "donc", "dont", "ainsi", "notre", "nos",
+    "votre", "vos", "celui", "celle", "ceux", "tres", "peut", "encore", "deja", "meme", "autre",
+    "autres", "apres", "avant", "lui", "the", "and", "for", "with", "that", "this",
+    "from", "are", "was", "were", "has", "have", "had", "its", "their", "they", "them", "will",
+    "would", "can", "could", "not", "but", "all", "our", "who", "which", "been", "more", "than",
+    "into", "also", "over", "about", "such", "each", "any", "there", "these", "those", "other",
+];
+/// Gradient steps of training, and their size: AdaGrad, each term's step shrinking with the
+/// gradients it has seen, so that a rare term learns as fast as a common one.
+const TRAIN_STEPS: usize = 100;
+const STEP: f32 = 0.2;
 /// The L2 penalty: a few examples must not make a word decisive on their own.
 const L2: f32 = 0.002;
+/// What naive Bayes adds to every term's mass in each kind (Lidstone smoothing).
+const NB_SMOOTHING: f32 = 0.1;
 /// Terms shown to explain a learnt tag.
 pub const EXPLAIN_TERMS: usize = 5;
 
@@ -40,6 +57,15 @@ pub struct LearnParams {
     pub min_examples: usize,
     /// A model gives its topic from this probability on.
     pub min_confidence: f32,
+    /// How a model is learnt (the benchmark compares them).
+    pub method: Method,
+}
+
+/// The kinds of linear model a topic can learn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Logistic,
+    NaiveBayes,
 }
 
 impl Default for LearnParams {
@@ -47,6 +73,7 @@ impl Default for LearnParams {
         LearnParams {
             min_examples: 6,
             min_confidence: 0.75,
+            method: Method::NaiveBayes,
         }
     }
 }
@@ -115,32 +142,11 @@ pub fn train(topic: &str, samples: &[Sample], params: LearnParams) -> Option<Mod
         .iter()
         .map(|s| vocabulary.vector(s.title, s.text))
         .collect();
-    let n = samples.len() as f32;
-    // Each kind weighs half, whatever its count.
-    let class_weight = |positive: bool| {
-        let count = if positive { positives } else { negatives };
-        n / (2.0 * count as f32)
+    let labels: Vec<bool> = samples.iter().map(|s| s.positive).collect();
+    let (bias, weights) = match params.method {
+        Method::Logistic => logistic(&vectors, &labels, vocabulary.terms.len()),
+        Method::NaiveBayes => naive_bayes(&vectors, &labels, vocabulary.terms.len()),
     };
-    let mut weights = vec![0f32; vocabulary.terms.len()];
-    let mut gradient = vec![0f32; weights.len()];
-    let mut bias = 0f32;
-    for _ in 0..TRAIN_STEPS {
-        gradient.iter_mut().for_each(|g| *g = 0.0);
-        let mut bias_gradient = 0f32;
-        for (vector, sample) in vectors.iter().zip(samples) {
-            let z = bias + vector.iter().map(|&(i, x)| weights[i as usize] * x).sum::<f32>();
-            let target = if sample.positive { 1.0 } else { 0.0 };
-            let error = class_weight(sample.positive) * (sigmoid(z) - target);
-            for &(i, x) in vector {
-                gradient[i as usize] += error * x;
-            }
-            bias_gradient += error;
-        }
-        for (w, g) in weights.iter_mut().zip(&gradient) {
-            *w -= STEP * (g / n + L2 * *w);
-        }
-        bias -= STEP * bias_gradient / n;
-    }
     Some(Model {
         topic: topic.to_string(),
         version: MODEL_VERSION,
@@ -149,6 +155,62 @@ pub fn train(topic: &str, samples: &[Sample], params: LearnParams) -> Option<Mod
         bias,
         terms: vocabulary.terms.into_iter().zip(weights).collect(),
     })
+}
+
+/// Logistic regression: (bias, weights).
+fn logistic(vectors: &[Vec<(u32, f32)>], labels: &[bool], terms: usize) -> (f32, Vec<f32>) {
+    let n = labels.len() as f32;
+    let positives = labels.iter().filter(|l| **l).count() as f32;
+    // Each kind weighs half, whatever its count.
+    let class_weight = |positive: bool| {
+        let count = if positive { positives } else { n - positives };
+        n / (2.0 * count)
+    };
+    let mut weights = vec![0f32; terms];
+    let mut gradient = vec![0f32; terms];
+    let mut squares = vec![1e-8f32; terms];
+    let (mut bias, mut bias_squares) = (0f32, 1e-8f32);
+    for _ in 0..TRAIN_STEPS {
+        gradient.iter_mut().for_each(|g| *g = 0.0);
+        let mut bias_gradient = 0f32;
+        for (vector, &positive) in vectors.iter().zip(labels) {
+            let z = bias + vector.iter().map(|&(i, x)| weights[i as usize] * x).sum::<f32>();
+            let target = if positive { 1.0 } else { 0.0 };
+            let error = class_weight(positive) * (sigmoid(z) - target);
+            for &(i, x) in vector {
+                gradient[i as usize] += error * x;
+            }
+            bias_gradient += error;
+        }
+        for ((w, g), s) in weights.iter_mut().zip(&gradient).zip(&mut squares) {
+            let g = g / n + L2 * *w;
+            *s += g * g;
+            *w -= STEP * g / s.sqrt();
+        }
+        let g = bias_gradient / n;
+        bias_squares += g * g;
+        bias -= STEP * g / bias_squares.sqrt();
+    }
+    (bias, weights)
+}
+
+/// Multinomial naive Bayes over the normalised values (each kind's prior taken as even): a
+/// term's weight is the log ratio of its smoothed shares in the two kinds.
+fn naive_bayes(vectors: &[Vec<(u32, f32)>], labels: &[bool], terms: usize) -> (f32, Vec<f32>) {
+    let mut mass = [vec![0f32; terms], vec![0f32; terms]];
+    for (vector, &positive) in vectors.iter().zip(labels) {
+        for &(i, x) in vector {
+            mass[usize::from(positive)][i as usize] += x;
+        }
+    }
+    let totals = mass.each_ref().map(|m| m.iter().sum::<f32>() + NB_SMOOTHING * terms as f32);
+    let weights = (0..terms)
+        .map(|i| {
+            ((mass[1][i] + NB_SMOOTHING) / totals[1]).ln()
+                - ((mass[0][i] + NB_SMOOTHING) / totals[0]).ln()
+        })
+        .collect();
+    (0.0, weights)
 }
 
 fn sigmoid(z: f32) -> f32 {
@@ -196,8 +258,13 @@ impl Vocabulary {
 /// and `emit(hash, previous, Some(word))` for every pair of such words in a row.
 fn terms<'w>(words: &'w str, mut emit: impl FnMut(u64, &'w str, Option<&'w str>)) {
     let mut previous: Option<(u64, &str)> = None;
+    static STOP: LazyLock<HashSet<u64, Identity>> =
+        LazyLock::new(|| STOP_WORDS.iter().map(|w| fnv(w.as_bytes())).collect());
     for word in words.split(' ').filter(|w| w.len() >= MIN_WORD_BYTES) {
         let hash = fnv(word.as_bytes());
+        if STOP.contains(&hash) {
+            continue;
+        }
         emit(hash, word, None);
         if let Some((before, first)) = previous {
             emit(pair(before, hash), first, Some(word));

@@ -28,6 +28,7 @@ fn params() -> LearnParams {
     LearnParams {
         min_examples: 6,
         min_confidence: 0.6,
+        method: Method::Logistic,
     }
 }
 
