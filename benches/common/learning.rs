@@ -54,8 +54,16 @@ pub fn quality(topics: &[Topic], items: &[Item]) {
         let held: Vec<usize> = (0..items.len()).filter(|i| !drawn.contains(i)).collect();
         let models = models(&names, items, &drawn, params);
         let with_model = learnt(&rules, &models, params);
-        let alone = learnt(&Rules::compile(&bare).expect("bare topics"), &models, params);
-        println!("\n k = {k}: {} articles drawn, {} held out", drawn.len(), held.len());
+        let alone = learnt(
+            &Rules::compile(&bare).expect("bare topics"),
+            &models,
+            params,
+        );
+        println!(
+            "\n k = {k}: {} articles drawn, {} held out",
+            drawn.len(),
+            held.len()
+        );
         let a = table("(a) rules alone", &names, items, &held, &rules);
         let b = table("(b) rules + model", &names, items, &held, &with_model);
         let c = table("(c) model alone", &names, items, &held, &alone);
@@ -63,7 +71,13 @@ pub fn quality(topics: &[Topic], items: &[Item]) {
     }
     targets(&names, items, &rules, &bare, params);
     for method in [Method::NaiveBayes, Method::Logistic] {
-        means(&names, items, &rules, &bare, LearnParams { method, ..params });
+        means(
+            &names,
+            items,
+            &rules,
+            &bare,
+            LearnParams { method, ..params },
+        );
     }
 }
 
@@ -101,11 +115,21 @@ fn targets(names: &[&str], items: &[Item], rules: &Rules, bare: &[Topic], params
     let names = names.to_vec();
     let drawn = draw(&names, items, 10, SEED);
     let held: Vec<usize> = (0..items.len()).filter(|i| !drawn.contains(i)).collect();
-    let b10 = macro_f1(&names, items, &held, &learnt(rules, &models(&names, items, &drawn, params), params));
+    let b10 = macro_f1(
+        &names,
+        items,
+        &held,
+        &learnt(rules, &models(&names, items, &drawn, params), params),
+    );
     let drawn = draw(&names, items, 20, SEED);
     let held: Vec<usize> = (0..items.len()).filter(|i| !drawn.contains(i)).collect();
     let bare_rules = Rules::compile(bare).expect("bare topics");
-    let c20 = macro_f1(&names, items, &held, &learnt(&bare_rules, &models(&names, items, &drawn, params), params));
+    let c20 = macro_f1(
+        &names,
+        items,
+        &held,
+        &learnt(&bare_rules, &models(&names, items, &drawn, params), params),
+    );
     println!(
         "\n(b) k = 10: {b10:.3} (target {TARGET_RULES_AND_MODEL_K10:.2}: {}); (c) k = 20: {c20:.3} (target {TARGET_MODEL_ALONE_K20:.2}: {})",
         verdict(b10 >= TARGET_RULES_AND_MODEL_K10),
@@ -124,7 +148,8 @@ fn verdict(ok: bool) -> &'static str {
 /// For each topic, `k / 2` (rounded up) articles with it and the rest without, drawn by `seed`;
 /// the union of the draws, by index.
 pub fn draw(names: &[&str], items: &[Item], k: usize, seed: u64) -> BTreeSet<usize> {
-    let mut random = crate::XorShift(0x9E37_79B9_7F4A_7C15 ^ seed.wrapping_mul(0xA24B_AED4_963E_E407));
+    let mut random =
+        crate::XorShift(0x9E37_79B9_7F4A_7C15 ^ seed.wrapping_mul(0xA24B_AED4_963E_E407));
     let mut drawn = BTreeSet::new();
     for name in names {
         for (with, count) in [(true, k.div_ceil(2)), (false, k / 2)] {
@@ -141,7 +166,12 @@ pub fn draw(names: &[&str], items: &[Item], k: usize, seed: u64) -> BTreeSet<usi
 
 /// Each topic's model from the drawn articles, each an example of every topic (as a corrected
 /// article is in veille).
-fn models(names: &[&str], items: &[Item], drawn: &BTreeSet<usize>, params: LearnParams) -> Vec<Model> {
+fn models(
+    names: &[&str],
+    items: &[Item],
+    drawn: &BTreeSet<usize>,
+    params: LearnParams,
+) -> Vec<Model> {
     names
         .iter()
         .filter_map(|name| {
@@ -173,7 +203,13 @@ fn predicted<'a>(rules: &Rules, names: &[&'a str], item: &Item) -> BTreeSet<&'a 
         .collect()
 }
 
-fn counts(rules: &Rules, name: &str, names: &[&str], items: &[Item], held: &[usize]) -> (usize, usize, usize) {
+fn counts(
+    rules: &Rules,
+    name: &str,
+    names: &[&str],
+    items: &[Item],
+    held: &[usize],
+) -> (usize, usize, usize) {
     let (mut tp, mut fp, mut fn_) = (0, 0, 0);
     for &i in held {
         let got = predicted(rules, names, &items[i]).contains(name);
@@ -208,7 +244,9 @@ fn table(label: &str, names: &[&str], items: &[Item], held: &[usize], rules: &Ru
         let (tp, fp, fn_) = counts(rules, name, names, items, held);
         let (precision, recall, f1) = scores(tp, fp, fn_);
         sum += f1;
-        println!("    {name:<14} {tp:>4} {fp:>4} {fn_:>4} {precision:>9.3} {recall:>7.3} {f1:>6.3}");
+        println!(
+            "    {name:<14} {tp:>4} {fp:>4} {fn_:>4} {precision:>9.3} {recall:>7.3} {f1:>6.3}"
+        );
     }
     let macro_f1 = sum / names.len().max(1) as f64;
     println!("    macro-F1 {macro_f1:.3}");
@@ -248,7 +286,6 @@ pub fn speed(topics: &[Topic], items: &[Item], long: &[(String, String)], measur
             }
         })
         .collect();
-    let terms: usize;
     let mut times = Vec::new();
     let mut last = None;
     for _ in 0..5 {
@@ -256,10 +293,14 @@ pub fn speed(topics: &[Topic], items: &[Item], long: &[(String, String)], measur
         last = train(names[0], black_box(&samples), params);
         times.push(start.elapsed());
     }
-    terms = last.map_or(0, |m| m.terms.len());
+    let terms = last.map_or(0, |m| m.terms.len());
     times.sort();
     let median = times[times.len() / 2];
-    let bytes = samples.iter().map(|s| s.title.len() + s.text.len()).sum::<usize>() / samples.len();
+    let bytes = samples
+        .iter()
+        .map(|s| s.title.len() + s.text.len())
+        .sum::<usize>()
+        / samples.len();
     println!(
         "\ntraining one topic on 1,000 examples of {bytes} bytes ({terms} terms): {:.1} ms, median of 5 (target {} ms: {})",
         median.as_secs_f64() * 1000.0,
@@ -267,4 +308,3 @@ pub fn speed(topics: &[Topic], items: &[Item], long: &[(String, String)], measur
         verdict(median <= TARGET_TRAIN_1000)
     );
 }
-

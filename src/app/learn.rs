@@ -2,10 +2,10 @@
 //! from the store (every corrected article), each topic's model retrained when its examples
 //! changed and stored, then handed to the compiled rules.
 
-use super::{Context, UsageError};
-use crate::store::{Example, StoredModel, Store};
-use crate::tag::learn::{train, Sample, MODEL_VERSION};
 use super::output::stored_reasons;
+use super::{Context, UsageError};
+use crate::store::{Example, Store, StoredModel};
+use crate::tag::learn::{train, Sample, MODEL_VERSION};
 use crate::tag::{Model, Place, Rules};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
@@ -117,8 +117,5 @@ fn fingerprint(labelled: &[(&Example, Sample)], min_examples: usize) -> String {
         );
         hash.update(line);
     }
-    hash.finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -73,7 +73,9 @@ fn changes(context: &Context, args: &TagArgs) -> Result<Vec<(String, Option<bool
 
 fn correct(context: &Context, args: &TagArgs) -> anyhow::Result<Outcome> {
     let changes = changes(context, args)?;
-    let id = args.id.ok_or_else(|| UsageError("the article's id is missing".into()))?;
+    let id = args
+        .id
+        .ok_or_else(|| UsageError("the article's id is missing".into()))?;
     let mut store = context.open_store()?;
     let ids = if args.story {
         let members = store.story_article_ids(id)?;
@@ -97,7 +99,11 @@ fn correct(context: &Context, args: &TagArgs) -> anyhow::Result<Outcome> {
     let (rules, states) = learn::rules(context, &mut store)?;
     let source_tags = super::tags::source_tags(context);
     store.retag_articles(&ids, |source, title, text| {
-        rules.tag(title, text, source_tags.get(source).copied().unwrap_or_default())
+        rules.tag(
+            title,
+            text,
+            source_tags.get(source).copied().unwrap_or_default(),
+        )
     })?;
     if !context.quiet {
         report(context, &changes, &ids, &states);
@@ -167,7 +173,12 @@ struct Suggestion {
 fn suggest(context: &Context, args: &SuggestArgs) -> anyhow::Result<Outcome> {
     let topic = &args.topic;
     if !context.config.topics.iter().any(|t| &t.name == topic) {
-        let known: Vec<&str> = context.config.topics.iter().map(|t| t.name.as_str()).collect();
+        let known: Vec<&str> = context
+            .config
+            .topics
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
         return Err(UsageError(format!(
             "no topic named `{topic}` in the configuration (the topics are: {})",
             known.join(", ")
@@ -221,7 +232,10 @@ fn suggestions(
         else {
             return;
         };
-        let assessment = rules.assess(title, text).into_iter().find(|a| a.topic == topic);
+        let assessment = rules
+            .assess(title, text)
+            .into_iter()
+            .find(|a| a.topic == topic);
         let by_rules = assessment.as_ref().is_some_and(|a| a.given());
         let vetoed = assessment.as_ref().is_some_and(|a| !a.vetoes.is_empty());
         let (suggest, confidence) = match by_rules {
@@ -252,11 +266,19 @@ fn print_suggestions(args: &SuggestArgs, topic: &str, found: &[Suggestion]) -> a
         return Ok(());
     }
     if found.is_empty() {
-        writeln!(out, "no suggestion: the model of `{topic}` agrees with its rules")?;
+        writeln!(
+            out,
+            "no suggestion: the model of `{topic}` agrees with its rules"
+        )?;
         return Ok(());
     }
     let width = topic.len() + 1;
-    writeln!(out, "{:>6}  {}  CONFIDENCE  TITLE  (TERMS)", "ID", pad("TAG", width))?;
+    writeln!(
+        out,
+        "{:>6}  {}  CONFIDENCE  TITLE  (TERMS)",
+        "ID",
+        pad("TAG", width)
+    )?;
     for s in found {
         let sign = if s.suggest == "add" { '+' } else { '-' };
         writeln!(

@@ -99,7 +99,13 @@ fn corrections(context: &Context, format: TableFormat) -> anyhow::Result<Outcome
                 .max()
                 .unwrap_or(3)
                 .max(3);
-            writeln!(out, "{:>6}  {}  {:<10}  TITLE", "ID", pad("TAG", width), "DATE")?;
+            writeln!(
+                out,
+                "{:>6}  {}  {:<10}  TITLE",
+                "ID",
+                pad("TAG", width),
+                "DATE"
+            )?;
             for c in &corrections {
                 let sign = if c.present { '+' } else { '-' };
                 let date = local_date(Some(&c.corrected_at), context.config.settings.timezone);

@@ -213,9 +213,9 @@ impl Store {
         let mut articles = self
             .conn
             .prepare("SELECT id, source, title, text FROM articles ORDER BY id")?;
-        let mut tags = self
-            .conn
-            .prepare_cached("SELECT topic FROM article_tags WHERE article_id = ?1 ORDER BY topic")?;
+        let mut tags = self.conn.prepare_cached(
+            "SELECT topic FROM article_tags WHERE article_id = ?1 ORDER BY topic",
+        )?;
         let mut rows = articles.query([])?;
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;

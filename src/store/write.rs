@@ -365,7 +365,11 @@ fn upsert(
 
 /// An article's tags become exactly `tags` with its corrections by hand applied over them
 /// ([`crate::tag::correct`]), each with its reasons as JSON.
-pub(super) fn replace_tags(tx: &Connection, id: i64, tags: &[Tag]) -> rusqlite::Result<Vec<String>> {
+pub(super) fn replace_tags(
+    tx: &Connection,
+    id: i64,
+    tags: &[Tag],
+) -> rusqlite::Result<Vec<String>> {
     tx.prepare_cached("DELETE FROM article_tags WHERE article_id = ?1")?
         .execute([id])?;
     let mut insert = tx.prepare_cached(

@@ -14,8 +14,8 @@
 use super::{Folded, Place, Reason, Tag};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 
 /// The term of the reason of a topic set by hand.
 pub const HAND_TERM: &str = "set by hand";
@@ -29,15 +29,15 @@ const MIN_WORD_BYTES: usize = 3;
 /// Longer words that say nothing of a topic, French and English, folded: left out too, so that
 /// they neither weigh nor explain (pairs are made of the words left).
 const STOP_WORDS: &[&str] = &[
-    "les", "des", "une", "pour", "par", "sur", "dans", "avec", "aux", "est", "sont", "qui",
-    "que", "son", "ses", "leur", "leurs", "nous", "vous", "ils", "elles", "elle", "cette", "ces",
-    "cet", "mais", "plus", "pas", "ont", "ete", "etre", "comme", "tout", "tous", "toute",
-    "toutes", "entre", "chez", "sans", "sous", "aussi", "donc", "dont", "ainsi", "notre", "nos",
-    "votre", "vos", "celui", "celle", "ceux", "tres", "peut", "encore", "deja", "meme", "autre",
-    "autres", "apres", "avant", "lui", "the", "and", "for", "with", "that", "this",
-    "from", "are", "was", "were", "has", "have", "had", "its", "their", "they", "them", "will",
-    "would", "can", "could", "not", "but", "all", "our", "who", "which", "been", "more", "than",
-    "into", "also", "over", "about", "such", "each", "any", "there", "these", "those", "other",
+    "les", "des", "une", "pour", "par", "sur", "dans", "avec", "aux", "est", "sont", "qui", "que",
+    "son", "ses", "leur", "leurs", "nous", "vous", "ils", "elles", "elle", "cette", "ces", "cet",
+    "mais", "plus", "pas", "ont", "ete", "etre", "comme", "tout", "tous", "toute", "toutes",
+    "entre", "chez", "sans", "sous", "aussi", "donc", "dont", "ainsi", "notre", "nos", "votre",
+    "vos", "celui", "celle", "ceux", "tres", "peut", "encore", "deja", "meme", "autre", "autres",
+    "apres", "avant", "lui", "the", "and", "for", "with", "that", "this", "from", "are", "was",
+    "were", "has", "have", "had", "its", "their", "they", "them", "will", "would", "can", "could",
+    "not", "but", "all", "our", "who", "which", "been", "more", "than", "into", "also", "over",
+    "about", "such", "each", "any", "there", "these", "those", "other",
 ];
 /// Gradient steps of training, and their size: AdaGrad, each term's step shrinking with the
 /// gradients it has seen, so that a rare term learns as fast as a common one.
@@ -174,7 +174,11 @@ fn logistic(vectors: &[Vec<(u32, f32)>], labels: &[bool], terms: usize) -> (f32,
         gradient.iter_mut().for_each(|g| *g = 0.0);
         let mut bias_gradient = 0f32;
         for (vector, &positive) in vectors.iter().zip(labels) {
-            let z = bias + vector.iter().map(|&(i, x)| weights[i as usize] * x).sum::<f32>();
+            let z = bias
+                + vector
+                    .iter()
+                    .map(|&(i, x)| weights[i as usize] * x)
+                    .sum::<f32>();
             let target = if positive { 1.0 } else { 0.0 };
             let error = class_weight(positive) * (sigmoid(z) - target);
             for &(i, x) in vector {
@@ -203,7 +207,9 @@ fn naive_bayes(vectors: &[Vec<(u32, f32)>], labels: &[bool], terms: usize) -> (f
             mass[usize::from(positive)][i as usize] += x;
         }
     }
-    let totals = mass.each_ref().map(|m| m.iter().sum::<f32>() + NB_SMOOTHING * terms as f32);
+    let totals = mass
+        .each_ref()
+        .map(|m| m.iter().sum::<f32>() + NB_SMOOTHING * terms as f32);
     let weights = (0..terms)
         .map(|i| {
             ((mass[1][i] + NB_SMOOTHING) / totals[1]).ln()
@@ -354,7 +360,10 @@ impl Learnt {
         }
         let width = kept.len();
         let mut learnt = Learnt {
-            models: kept.iter().map(|(t, m)| (*t, m.topic.clone(), m.bias)).collect(),
+            models: kept
+                .iter()
+                .map(|(t, m)| (*t, m.topic.clone(), m.bias))
+                .collect(),
             index: HashMap::default(),
             terms: Vec::new(),
             weights: Vec::new(),

@@ -74,7 +74,10 @@ fn a_correction_sets_and_removes_topics_over_the_rules() {
     let shown = show_json(&ws, grouping.parse().unwrap());
     assert_eq!(shown["tag_reasons"], json!({"coalitions": ["set by hand"]}));
     let text = run(&ws, &["show", &grouping]);
-    assert!(text.stdout.contains("Tag coalitions: set by hand"), "{text}");
+    assert!(
+        text.stdout.contains("Tag coalitions: set by hand"),
+        "{text}"
+    );
     let tagged = search_json(&ws, &["--tag", "releases", "--all"]);
     assert!(tagged.iter().all(|a| a["title"] != POSTGRES), "{tagged:?}");
 
@@ -124,8 +127,12 @@ fn corrections_survive_retag_and_a_refetch_that_changes_the_article() {
     assert_eq!(tags_of(&ws, &football), json!(["coalitions"]));
 
     // The feed now carries new texts for both: they are updated in place and tagged again.
-    let feed = String::from_utf8(fixture(FEED)).unwrap()
-        .replace("La nouvelle version majeure de PostgreSQL", "La version 19 de PostgreSQL, sortie de la semaine,")
+    let feed = String::from_utf8(fixture(FEED))
+        .unwrap()
+        .replace(
+            "La nouvelle version majeure de PostgreSQL",
+            "La version 19 de PostgreSQL, sortie de la semaine,",
+        )
         .replace("Le club de la ville", "Le club de football de la ville");
     server.route(FEED, Route::Fixed(Reply::feed("application/rss+xml", feed)));
     let again = fetch_ok(&ws);
@@ -141,10 +148,16 @@ fn a_story_is_corrected_whole() {
     let story = grouping["story"].as_i64().unwrap().to_string();
     let done = run(&ws, &["tag", "--story", &story, "+coalitions"]);
     assert_eq!(done.code, 0, "{done}");
-    assert_eq!(tags_of(&ws, &id_of(grouping).to_string()), json!(["coalitions"]));
+    assert_eq!(
+        tags_of(&ws, &id_of(grouping).to_string()),
+        json!(["coalitions"])
+    );
     let missing = run(&ws, &["tag", "--story", "999999", "+coalitions"]);
     assert_eq!(missing.code, 2, "{missing}");
-    assert!(missing.stderr.contains("no story has the number 999999"), "{missing}");
+    assert!(
+        missing.stderr.contains("no story has the number 999999"),
+        "{missing}"
+    );
 }
 
 #[test]
@@ -153,10 +166,22 @@ fn bad_corrections_exit_2_and_change_nothing() {
     let postgres = id(&articles, POSTGRES);
     let before = all_articles(&ws);
     let cases: &[(&[&str], &str)] = &[
-        (&["tag", "999999", "+coalitions"], "no article has the id 999999"),
-        (&["tag", &postgres, "-releases", "+nosuch"], "no topic named `nosuch`"),
-        (&["tag", &postgres, "releases"], "write +TOPIC to set a topic or -TOPIC"),
-        (&["tag", &postgres, "+releases", "-releases"], "`releases` is named twice"),
+        (
+            &["tag", "999999", "+coalitions"],
+            "no article has the id 999999",
+        ),
+        (
+            &["tag", &postgres, "-releases", "+nosuch"],
+            "no topic named `nosuch`",
+        ),
+        (
+            &["tag", &postgres, "releases"],
+            "write +TOPIC to set a topic or -TOPIC",
+        ),
+        (
+            &["tag", &postgres, "+releases", "-releases"],
+            "`releases` is named twice",
+        ),
         (&["tag", &postgres], "nothing to correct"),
         (&["tag", "suggest", "nosuch"], "no topic named `nosuch`"),
     ];
@@ -178,7 +203,11 @@ fn teach(ws: &Workspace, articles: &[Value]) -> crate::common::Run {
         "Messagerie, documents, visio : des PME chassent en meute face aux géants",
         "Un groupement d'éditeurs remporte le marché de la suite collaborative de l'État",
     ];
-    let without = [FOOTBALL, "Budget municipal : la ville investit dans ses écoles", POSTGRES];
+    let without = [
+        FOOTBALL,
+        "Budget municipal : la ville investit dans ses écoles",
+        POSTGRES,
+    ];
     for title in with {
         let done = run(ws, &["tag", &id(articles, title), "+coalitions"]);
         assert_eq!(done.code, 0, "{done}");
@@ -201,7 +230,8 @@ fn a_topic_learns_from_its_corrections_and_explains_its_tags() {
     assert_eq!(tags_of(&ws, &unseen), json!([]));
     let last = teach(&ws, &articles);
     assert!(
-        last.stderr.contains("coalitions: model retrained on 6 examples (3 with, 3 without)"),
+        last.stderr
+            .contains("coalitions: model retrained on 6 examples (3 with, 3 without)"),
         "{last}"
     );
 
@@ -212,12 +242,28 @@ fn a_topic_learns_from_its_corrections_and_explains_its_tags() {
     let terms = shown["tag_reasons"]["coalitions"].as_array().unwrap();
     assert!(terms.contains(&json!("groupement")), "{shown}");
     let text = run(&ws, &["show", &unseen]);
-    assert!(text.stdout.contains("Tag coalitions: learnt from examples: « "), "{text}");
+    assert!(
+        text.stdout
+            .contains("Tag coalitions: learnt from examples: « "),
+        "{text}"
+    );
     assert!(text.stdout.contains("« groupement » +"), "{text}");
     // Rules still decide where they match; the model gave no topic to unrelated news.
-    let museum = id(&articles, "Le musée rouvre ses portes après deux ans de travaux");
+    let museum = id(
+        &articles,
+        "Le musée rouvre ses portes après deux ans de travaux",
+    );
     assert_eq!(tags_of(&ws, &museum), json!([]));
-    assert_eq!(tags_of(&ws, &id(&articles, "Sortie de GIMP 3.2 avec des calques non destructifs")), json!(["releases"]));
+    assert_eq!(
+        tags_of(
+            &ws,
+            &id(
+                &articles,
+                "Sortie de GIMP 3.2 avec des calques non destructifs"
+            )
+        ),
+        json!(["releases"])
+    );
 }
 
 #[test]
@@ -231,7 +277,9 @@ fn fetch_tags_new_articles_with_the_stored_model() {
          <description>Les éditeurs ont constitué un groupement et présentent une offre commune \
          aux régions : chaque membre apporte sa brique.</description></item></channel>"
     );
-    let feed = String::from_utf8(fixture(FEED)).unwrap().replace("</channel>", &item);
+    let feed = String::from_utf8(fixture(FEED))
+        .unwrap()
+        .replace("</channel>", &item);
     server.route(FEED, Route::Fixed(Reply::feed("application/rss+xml", feed)));
     let again = fetch_ok(&ws);
     assert!(again.stderr.contains("1 new"), "{again}");
@@ -252,20 +300,46 @@ fn suggest_lists_what_the_model_would_change_most_confident_first() {
     let items = listed.json();
     let items = items.as_array().unwrap();
     assert!(!items.is_empty(), "{listed}");
-    let corrected: Vec<String> = [GROUPING, FOOTBALL, POSTGRES].iter().map(|t| id(&articles, t)).collect();
+    let corrected: Vec<String> = [GROUPING, FOOTBALL, POSTGRES]
+        .iter()
+        .map(|t| id(&articles, t))
+        .collect();
     for item in items {
         assert!(!corrected.contains(&item["id"].to_string()), "{item}");
         assert!(item["confidence"].as_f64().unwrap() >= 0.6, "{item}");
     }
-    let confidences: Vec<f64> = items.iter().map(|i| i["confidence"].as_f64().unwrap()).collect();
-    assert!(confidences.windows(2).all(|w| w[0] >= w[1]), "{confidences:?}");
+    let confidences: Vec<f64> = items
+        .iter()
+        .map(|i| i["confidence"].as_f64().unwrap())
+        .collect();
+    assert!(
+        confidences.windows(2).all(|w| w[0] >= w[1]),
+        "{confidences:?}"
+    );
     let unseen = by_title(&articles, UNSEEN);
-    let found = items.iter().find(|i| i["id"] == unseen["id"]).expect("the unseen coalition story");
+    let found = items
+        .iter()
+        .find(|i| i["id"] == unseen["id"])
+        .expect("the unseen coalition story");
     assert_eq!(found["suggest"], "add");
-    assert!(found["terms"].as_array().unwrap().contains(&json!("groupement")), "{found}");
+    assert!(
+        found["terms"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("groupement")),
+        "{found}"
+    );
 
     let limited = run(&ws, &["tag", "suggest", "coalitions", "--limit", "1"]);
     assert_eq!(limited.code, 0, "{limited}");
     assert!(limited.stdout.contains("+coalitions"), "{limited}");
-    assert_eq!(limited.stdout.lines().filter(|l| l.contains("+coalitions") && !l.starts_with("confirm")).count(), 1, "{limited}");
+    assert_eq!(
+        limited
+            .stdout
+            .lines()
+            .filter(|l| l.contains("+coalitions") && !l.starts_with("confirm"))
+            .count(),
+        1,
+        "{limited}"
+    );
 }

@@ -48,7 +48,10 @@ fn corrections_set_and_remove_over_any_tag() {
         count: 1,
         weight: None,
     };
-    let tags = vec![tag("sovereignty", vec![rule.clone()]), tag("releases", vec![])];
+    let tags = vec![
+        tag("sovereignty", vec![rule.clone()]),
+        tag("releases", vec![]),
+    ];
     let corrected = correct(
         tags,
         &[
