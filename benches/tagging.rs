@@ -1,10 +1,13 @@
 //! Benchmark of tagging (`cargo bench --bench tagging`): the default topics of `feeds.toml`
 //! against the labelled articles of `fixtures/labeled/` (precision, recall and F1 per topic, their
-//! macro average, every misclassified article with its reasons), then the speed of
-//! `Rules::tag` on one thread with 50 synthetic topics of 30 terms over ~3 KB articles.
+//! macro average, every misclassified article with its reasons); the topics learnt from k
+//! corrections (see `common/learning.rs`); then the speed of `Rules::tag` on one thread with 50
+//! synthetic topics of 30 terms over ~3 KB articles, with the learnt models, and of training.
 
 #[path = "common/mod.rs"]
 mod common;
+#[path = "common/learning.rs"]
+mod learning;
 
 use anyhow::{Context, Result};
 use std::collections::{BTreeSet, HashMap};
@@ -53,6 +56,15 @@ fn main() -> Result<()> {
     let rules = Rules::compile(&config.topics).map_err(|e| anyhow::anyhow!(e))?;
 
     quality(&rules, &config.topics, &articles);
+    let items: Vec<learning::Item> = articles
+        .iter()
+        .map(|a| learning::Item {
+            title: &a.title,
+            text: &a.text,
+            topics: a.topics.iter().map(String::as_str).collect(),
+        })
+        .collect();
+    learning::quality(&config.topics, &items);
 
     let texts: Vec<(String, String)> = articles
         .iter()
@@ -85,6 +97,7 @@ fn main() -> Result<()> {
         "  {SYNTHETIC_TOPICS} synthetic topics, {terms} terms in all:  {per_sec:>9.0} articles/s \
          ({tags:.1} tags an article; target {TARGET_ARTICLES_PER_SEC:.0}: {verdict})"
     );
+    learning::speed(&config.topics, &items, &long, MEASURE_FOR);
     Ok(())
 }
 

@@ -50,6 +50,9 @@ pub enum Command {
     Tags(TagsArgs),
     /// Re-apply the current topic rules to every stored article
     Retag,
+    /// Correct an article's topics by hand (`veille tag ID +TOPIC -TOPIC…`), or list what a
+    /// topic's learnt model suggests (`veille tag suggest TOPIC`)
+    Tag(TagArgs),
     /// Validate the configuration without fetching anything
     Check,
     /// Write a commented starter feeds.toml (at --config, else $XDG_CONFIG_HOME/veille/)
@@ -227,6 +230,46 @@ pub struct SourceTestArgs {
 
 #[derive(Debug, Args)]
 pub struct TagsArgs {
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    /// List the corrections made by hand (`veille tag`) instead of the topics
+    #[arg(long)]
+    pub corrections: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct TagArgs {
+    #[command(subcommand)]
+    pub command: Option<TagCommand>,
+    /// The article's id, as `search` prints it (with --story: the story's number)
+    #[arg(required = true)]
+    pub id: Option<i64>,
+    /// +TOPIC sets the topic for good, -TOPIC removes it for good, over every rule and model
+    #[arg(value_name = "+TOPIC|-TOPIC", allow_hyphen_values = true)]
+    pub changes: Vec<String>,
+    /// Correct every article of the story numbered ID (`story` in `search --format json`)
+    #[arg(long)]
+    pub story: bool,
+    /// Forget the correction of TOPIC: the rules and the model decide again (repeatable)
+    #[arg(long = "forget", value_name = "TOPIC")]
+    pub forget: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TagCommand {
+    /// The stored articles a topic's learnt model would tag and its rules do not, and the
+    /// reverse, most confident first
+    Suggest(SuggestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// A configured topic
+    pub topic: String,
+    /// At most N suggestions
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
 }

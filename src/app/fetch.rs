@@ -98,7 +98,10 @@ async fn fetch_all(
         let reporter = reporter.clone();
         Arc::new(move |line: &str| reporter.line(line)) as crate::fetch::Trace
     });
-    let collector = Arc::new(collector(context, trace)?);
+    let mut collector = collector(context, trace)?;
+    // The learnt models join the rules (retrained first if their examples changed).
+    collector.rules = super::learn::rules(context, store)?.0;
+    let collector = Arc::new(collector);
     let (ask, mut questions) = mpsc::unbounded_channel::<KnownQuery>();
     let mut totals = Totals {
         sources: sources.len(),

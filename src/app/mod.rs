@@ -9,6 +9,7 @@ mod digest;
 mod extract;
 mod fetch;
 mod init;
+mod learn;
 mod lock;
 mod opml;
 mod output;
@@ -19,6 +20,7 @@ mod show;
 mod source_test;
 mod sources;
 mod suggest;
+mod tag;
 mod tags;
 
 use crate::cli::{Cli, Command};
@@ -142,6 +144,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Source(crate::cli::SourceCommand::Suggest(args)) => suggest::run(&context, &args),
         Command::Tags(args) => tags::run(&context, &args),
         Command::Retag => tags::retag(&context),
+        Command::Tag(args) => tag::run(&context, &args),
         Command::Check => check::run(&context),
         Command::Add(args) => add::run(&context, &args, &env, &flags),
         Command::Opml(crate::cli::OpmlCommand::Import(args)) => {

@@ -98,6 +98,9 @@ pub struct StoredReason {
     pub place: String,
     #[serde(default)]
     pub count: u32,
+    /// For a learnt model's term: what it added to the model's log-odds.
+    #[serde(default)]
+    pub weight: Option<f32>,
 }
 
 /// The reasons stored with a tag; unreadable JSON reads as none.

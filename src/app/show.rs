@@ -1,6 +1,6 @@
 //! `veille show ID`: one article in full, its tags with their reasons, and its copies.
 
-use super::output::{local_date, stored_reasons, ArticleJson};
+use super::output::{local_date, stored_reasons, ArticleJson, StoredReason};
 use super::{Context, Outcome};
 use crate::cli::{ShowArgs, ShowFormat};
 use anyhow::anyhow;
@@ -32,14 +32,7 @@ pub fn run(context: &Context, args: &ShowArgs) -> anyhow::Result<Outcome> {
                 writeln!(out, "Tags: none")?;
             }
             for (topic, reasons) in &row.tags {
-                let why: Vec<String> = stored_reasons(reasons)
-                    .iter()
-                    .map(|r| match r.count {
-                        0 | 1 => format!("« {} » in {}", r.term, r.place),
-                        n => format!("« {} » in {} ×{n}", r.term, r.place),
-                    })
-                    .collect();
-                writeln!(out, "Tag {topic}: {}", why.join(", "))?;
+                writeln!(out, "Tag {topic}: {}", explain(&stored_reasons(reasons)))?;
             }
             for (id, source, url, date) in &row.duplicates {
                 let date = local_date(Some(date), tz);
@@ -49,4 +42,30 @@ pub fn run(context: &Context, args: &ShowArgs) -> anyhow::Result<Outcome> {
         }
     }
     Ok(Outcome::Success)
+}
+
+/// A tag's reasons in a line: « set by hand », the rules' terms and where they matched, or the
+/// terms that weighed most in the learnt model, with their weights.
+fn explain(reasons: &[StoredReason]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut learnt: Vec<String> = Vec::new();
+    for r in reasons {
+        let times = match r.count {
+            0 | 1 => String::new(),
+            n => format!(" ×{n}"),
+        };
+        match r.place.as_str() {
+            "hand" => parts.push(r.term.clone()),
+            "model" => learnt.push(format!(
+                "« {} »{times} {:+.2}",
+                r.term,
+                r.weight.unwrap_or_default()
+            )),
+            place => parts.push(format!("« {} » in {place}{times}", r.term)),
+        }
+    }
+    if !learnt.is_empty() {
+        parts.push(format!("learnt from examples: {}", learnt.join(", ")));
+    }
+    parts.join(", ")
 }

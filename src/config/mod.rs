@@ -6,6 +6,7 @@
 //! settings. Nothing here touches the network or the database.
 
 mod digest;
+mod learning;
 
 pub use digest::{is_local, DigestSettings, EmailSettings, Security, Transport};
 
@@ -86,6 +87,8 @@ pub struct Config {
     pub digest: DigestSettings,
     /// `[email]`: who sends the digest to whom, and how.
     pub email: EmailSettings,
+    /// `[learning]`: when a topic learns a model from its examples, and how sure it must be.
+    pub learning: crate::tag::LearnParams,
 }
 
 /// Values that beat the file: the environment, then the command line.
@@ -106,6 +109,7 @@ struct RawConfig {
     stories: Option<toml::Table>,
     digest: Option<toml::Table>,
     email: Option<toml::Table>,
+    learning: Option<toml::Table>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -162,7 +166,9 @@ struct RawTopic {
 }
 
 /// The keys each table accepts; anything else is refused, so a typo never passes silently.
-const TOP_KEYS: &[&str] = &["settings", "source", "topic", "stories", "digest", "email"];
+const TOP_KEYS: &[&str] = &[
+    "settings", "source", "topic", "stories", "digest", "email", "learning",
+];
 const STORY_KEYS: &[&str] = &[
     "text_jaccard",
     "text_overlap",
@@ -294,6 +300,7 @@ pub fn parse(
     let stories = check.stories(raw.stories.as_ref());
     let digest = check.digest(raw.digest.as_ref(), base_dir);
     let email = check.email(raw.email.as_ref());
+    let learning = check.learning(raw.learning.as_ref());
     match settings {
         Some(settings) if check.errors.is_empty() => Ok(Config {
             path: path.to_path_buf(),
@@ -303,6 +310,7 @@ pub fn parse(
             stories,
             digest,
             email,
+            learning,
         }),
         _ => Err(ConfigError {
             errors: check.errors,
@@ -330,6 +338,7 @@ impl Checker {
                 "digest" => self.nested(item, "digest", DIGEST_KEYS),
                 "stories" => self.nested(item, "stories", STORY_KEYS),
                 "email" => self.nested(item, "email", EMAIL_KEYS),
+                "learning" => self.nested(item, "learning", learning::KEYS),
                 "source" | "topic" => {
                     let keys = if key == "source" {
                         SOURCE_KEYS
@@ -741,13 +750,7 @@ impl Checker {
         for (i, t) in raw.iter().enumerate() {
             let at = |key: &str| format!("topic[{i}].{key}");
             let mut ok = self.unique_name(&at("name"), &t.name, "topic name", "topics", &mut seen);
-            if t.keywords.is_empty() && t.patterns.is_empty() {
-                self.error(
-                    &at("keywords"),
-                    "a topic needs at least one keyword or pattern".into(),
-                );
-                ok = false;
-            }
+            // A topic without keywords or patterns is learnt from its examples alone.
             for term in t.keywords.iter().chain(&t.exclude) {
                 if term.trim().trim_end_matches('*').trim().is_empty() {
                     self.error(&at("keywords"), "an empty keyword matches nothing".into());

@@ -2,10 +2,12 @@
 //! Nothing above this module writes SQL; nothing here fetches, parses or prints.
 
 mod cluster;
+mod corrections;
 mod digest;
 mod read;
 mod write;
 
+pub use corrections::{Correction, Example, StoredModel};
 pub use digest::{DigestRecord, NewDigest};
 pub use read::{Activity, ArticleRow, Filter, SearchError, SourceHealth};
 pub use write::{format_time, Failure, RetagCounts, Schedule, WriteCounts};
@@ -26,6 +28,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_fts_bulk.sql"),
     include_str!("migrations/0008_story_index.sql"),
     include_str!("migrations/0009_item_identity.sql"),
+    include_str!("migrations/0010_tag_corrections.sql"),
 ];
 
 /// The schema step that brought stories: a database upgraded past it clusters its backlog.

@@ -441,18 +441,25 @@ fn upsert(
     }
 }
 
-/// An article's tags become exactly `tags`, each with its reasons as JSON.
-fn replace_tags(tx: &Connection, id: i64, tags: &[Tag]) -> rusqlite::Result<()> {
+/// An article's tags become exactly `tags` with its corrections by hand applied over them
+/// ([`crate::tag::correct`]), each with its reasons as JSON.
+pub(super) fn replace_tags(
+    tx: &Connection,
+    id: i64,
+    tags: &[Tag],
+) -> rusqlite::Result<Vec<String>> {
     tx.prepare_cached("DELETE FROM article_tags WHERE article_id = ?1")?
         .execute([id])?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO article_tags (article_id, topic, reasons) VALUES (?1, ?2, ?3)",
     )?;
-    for tag in tags {
+    let corrections = super::corrections::corrections_of(tx, id)?;
+    let tags = crate::tag::correct(tags.to_vec(), &corrections);
+    for tag in &tags {
         let reasons = serde_json::to_string(&tag.reasons).unwrap_or_else(|_| "[]".into());
         insert.execute(params![id, tag.topic, reasons])?;
     }
-    Ok(())
+    Ok(tags.into_iter().map(|t| t.topic).collect())
 }
 
 /// What `retag` changed.
@@ -486,11 +493,10 @@ impl Store {
                     .query_map([id], |r| r.get(0))?
                     .collect::<Result<_, _>>()?;
                 let after: std::collections::BTreeSet<String> =
-                    tags.iter().map(|t| t.topic.clone()).collect();
+                    replace_tags(&tx, id, &tags)?.into_iter().collect();
                 counts.articles += 1;
                 counts.added += after.difference(&before).count();
                 counts.removed += before.difference(&after).count();
-                replace_tags(&tx, id, &tags)?;
             }
         }
         tx.commit()?;

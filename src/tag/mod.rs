@@ -23,8 +23,19 @@
 //! - The tags of the source (`tags = […]` of `[[source]]`) are always given, whatever the score
 //!   or the vetoes, with a reason of place [`Place::Source`]; a tag that names no topic too.
 //!
+//! - A topic with a model learnt from examples ([`learn`], given by [`Rules::learn`]) is also
+//!   given when its rules do not give it, nothing vetoes it, and the model's confidence reaches
+//!   [`LearnParams::min_confidence`]; its reasons are then the terms that weighed most, of place
+//!   [`Place::Model`]. Rules decide when they match; the model only adds.
+//! - Corrections by hand ([`correct`], applied by the store over whatever was computed) win over
+//!   everything: a topic set by hand is given, one removed by hand is not.
+//!
 //! [`Rules::tag`] gives the tags; [`Rules::assess`] shows every topic the text touched, given or
 //! not, to explain a near miss.
+
+pub mod learn;
+
+pub use learn::{correct, LearnParams, Learnt, Model};
 
 use crate::model::Topic;
 use crate::normalize::fold;
@@ -60,6 +71,8 @@ pub struct Rules {
     /// Index in `pattern_set` → (the pattern alone, its term), to count its matches.
     patterns: Vec<(Regex, usize)>,
     by_name: HashMap<String, usize>,
+    /// The models learnt from examples, if any topic has one.
+    learnt: Option<Learnt>,
 }
 
 #[derive(Debug, Clone)]
@@ -84,7 +97,7 @@ struct Term {
 }
 
 /// A topic given to an article, with its score and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Tag {
     pub topic: String,
     pub score: u32,
@@ -92,13 +105,18 @@ pub struct Tag {
 }
 
 /// One configured term found in one place of the article.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Reason {
-    /// The keyword or pattern as configured; for [`Place::Source`], the source's tag.
+    /// The keyword or pattern as configured; for [`Place::Source`], the source's tag; for
+    /// [`Place::Model`], a word or two-word term of the model; for [`Place::Hand`],
+    /// [`learn::HAND_TERM`].
     pub term: String,
     pub place: Place,
     /// Occurrences found (all of them: the score caps them, the reason does not).
     pub count: u32,
+    /// For [`Place::Model`]: what the term added to the model's log-odds in this article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f32>,
 }
 
 /// Where a reason was found.
@@ -109,6 +127,10 @@ pub enum Place {
     Body,
     /// The article's source gives this tag to all its articles.
     Source,
+    /// The topic's learnt model: the term weighed for the topic.
+    Model,
+    /// An editor set the topic by hand.
+    Hand,
 }
 
 impl Place {
@@ -117,13 +139,15 @@ impl Place {
             Place::Title => "title",
             Place::Body => "body",
             Place::Source => "source",
+            Place::Model => "model",
+            Place::Hand => "hand",
         }
     }
 }
 
 /// How one topic fared on one article, given or not: what `tag` decides on, and what explains a
 /// near miss.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Assessment {
     pub topic: String,
     pub score: u32,
@@ -268,14 +292,28 @@ impl Rules {
                 .enumerate()
                 .map(|(t, topic)| (topic.name.clone(), t))
                 .collect(),
+            learnt: None,
         })
+    }
+
+    /// Add the models learnt from examples (those of topics not configured are left out): from
+    /// now on [`Rules::tag`] consults them.
+    pub fn learn(&mut self, models: &[Model], params: LearnParams) {
+        let topics: Vec<&str> = self.topics.iter().map(|t| t.name.as_str()).collect();
+        self.learnt = Learnt::new(&topics, models, params);
+    }
+
+    /// The models in use, if any.
+    pub fn learnt(&self) -> Option<&Learnt> {
+        self.learnt.as_ref()
     }
 
     /// The tags of one article, in the topic order of the configuration, then the source's tags
     /// that name no configured topic. `title` and `text` are plain text; every `source_tags`
     /// entry is given, with a reason of place [`Place::Source`].
     pub fn tag(&self, title: &str, text: &str, source_tags: &[String]) -> Vec<Tag> {
-        let found = self.find(title, text);
+        let (title, text) = (Folded::new(title), Folded::new(text));
+        let found = self.find_folded(&title, &text);
         let mut sourced: Vec<usize> = Vec::new();
         let mut extra: Vec<Tag> = Vec::new();
         for name in source_tags.iter().filter(|n| !n.trim().is_empty()) {
@@ -296,6 +334,7 @@ impl Rules {
         let mut groups = self.by_topic(&found).peekable();
         let mut sourced = sourced.into_iter().peekable();
         let mut tags = Vec::new();
+        let mut vetoed_topics = Vec::new();
         loop {
             let next_group = groups.peek().map(|(t, _)| *t);
             let next_sourced = sourced.peek().copied();
@@ -313,6 +352,9 @@ impl Rules {
             }
             let topic = &self.topics[t];
             let (score, vetoed) = self.score(group);
+            if vetoed {
+                vetoed_topics.push(t);
+            }
             if from_source || (!vetoed && score >= topic.min_score) {
                 // Reasons are built only for the tags given: most topics found are not.
                 let mut reasons = self.reasons(group, false);
@@ -324,6 +366,18 @@ impl Rules {
                     score,
                     reasons,
                 });
+            }
+        }
+        if let Some(learnt) = &self.learnt {
+            let before = tags.len();
+            for (t, tag) in learnt.tags(&title.words, &text.words) {
+                let given = tags[..before].iter().any(|g| g.topic == tag.topic);
+                if !given && !vetoed_topics.contains(&t) {
+                    tags.push(tag);
+                }
+            }
+            if tags.len() > before {
+                tags.sort_by_key(|tag| self.by_name.get(&tag.topic).copied());
             }
         }
         tags.extend(extra);
@@ -350,9 +404,12 @@ impl Rules {
 
     /// Every term found, by term (so by topic) then place.
     fn find(&self, title: &str, text: &str) -> Vec<Found> {
+        self.find_folded(&Folded::new(title), &Folded::new(text))
+    }
+
+    fn find_folded(&self, title: &Folded, text: &Folded) -> Vec<Found> {
         let mut hits = Vec::new();
-        for (place, field) in [(Place::Title, title), (Place::Body, text)] {
-            let folded = Folded::new(field);
+        for (place, folded) in [(Place::Title, title), (Place::Body, text)] {
             self.find_words(&folded.words, place, &mut hits);
             self.find_patterns(&folded.text, place, &mut hits);
         }
@@ -393,6 +450,7 @@ impl Rules {
                 term: self.terms[found.term].text.clone(),
                 place: found.place,
                 count: found.count,
+                weight: None,
             })
             .collect()
     }
@@ -489,6 +547,7 @@ fn source_reason(tag: &str) -> Reason {
         term: tag.to_string(),
         place: Place::Source,
         count: 1,
+        weight: None,
     }
 }
 

@@ -9,6 +9,7 @@ mod extract;
 mod fetch;
 mod fuzz_regressions;
 mod init;
+mod learning;
 mod opml;
 mod pages;
 mod search;
