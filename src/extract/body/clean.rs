@@ -1,7 +1,7 @@
 //! Paragraph-level cleanup of an extracted body: a leading repeat of the page title (the title
 //! is metadata, read by `extract::meta`), "read also" teasers set inside the text, short
 //! calls to subscribe, follow, share or accept cookies, and a closing "you may also like" list
-//! of headlines are dropped; a text without a single sentence is no article.
+//! of headlines are dropped; a text of many lines without a single sentence is no article.
 //!
 //! The phrases are the generic wording of these blocks in the languages veille reads
 //! (French, English, German, Spanish, Portuguese, Italian, Polish), never a site's own text.
@@ -89,6 +89,9 @@ const RELATED_HEADINGS: [&str; 24] = [
 ];
 /// The lines after a related heading are headlines (not the article going on) when this short.
 const MAX_HEADLINE_WORDS: usize = 15;
+/// A text without a sentence is a menu or a tag cloud when it has more words than this; a page
+/// of one word, a short list or two headings is a short article and is kept.
+const MAX_BARE_WORDS: usize = 30;
 
 /// `text` without its boilerplate paragraphs, in the module's paragraph format.
 pub fn drop_boilerplate(text: &str, title: &str) -> String {
@@ -104,8 +107,9 @@ pub fn drop_boilerplate(text: &str, title: &str) -> String {
     if let Some(heading) = closing_related_list(&paragraphs) {
         paragraphs.truncate(heading);
     }
-    if !paragraphs.iter().any(|p| has_sentence(p)) {
-        // Menus, tag clouds and link lists: an article has at least one sentence.
+    let words: usize = paragraphs.iter().map(|p| p.split_whitespace().count()).sum();
+    if words > MAX_BARE_WORDS && !paragraphs.iter().any(|p| has_sentence(p)) {
+        // Menus, tag clouds and link lists: an article of many lines has at least one sentence.
         return String::new();
     }
     paragraphs.join("\n\n")
