@@ -2,13 +2,15 @@
 //! never an article, in one pass of cost linear in the page (no selector whose cost grows with
 //! the square of the page: a sibling combinator walks every element's preceding siblings).
 //!
-//! Removed: dialogs and cookie/consent banners; hidden elements (`hidden`, `aria-hidden`,
+//! Removed: dialogs and cookie/consent banners; streams of teasers of other stories (a
+//! container whose children are mostly short blocks each holding a linked headline); hidden elements (`hidden`, `aria-hidden`,
 //! an inline `display: none` or `visibility: hidden`); a heading classed "related" and the
 //! elements after it in its container; scripts, styles and `<noscript>` (their following text
 //! is kept: the `trafilatura` crate drops the text after the elements it cleans). A MathML
 //! formula becomes its text (its `alttext`, else its characters), where the `trafilatura` crate
 //! would drop it with the rest of its sentence.
 
+use std::collections::HashMap;
 use trafilatura::dom::{Document, NodeId};
 
 /// Elements that are never the article: dialogs (cookie consent, newsletter and login pop-ups),
@@ -23,6 +25,15 @@ const STYLED: &str = ":not(html):not(body)[style]";
 const RELATED_HEADINGS: &str = "h2[class*=related i], h3[class*=related i], h4[class*=related i]";
 /// Elements removed with their content, their following text kept.
 const CODE: &str = "script:not([type*=json i]), style, noscript";
+/// Headings that are links: the headlines of teasers of other stories.
+const LINKED_HEADINGS: &str = "h2 a[href], h3 a[href], h4 a[href], a[href] h2, a[href] h3, a[href] h4";
+/// A container of at least this many teasers (elements holding a linked headline), making at
+/// least two thirds of its children, is a stream of other stories.
+const MIN_TEASERS: usize = 3;
+/// A teaser is a headline and a line or two: an element of more words holds an article.
+const MAX_TEASER_WORDS: usize = 80;
+/// How far above its headline a teaser's own element may be.
+const MAX_TEASER_DEPTH: usize = 4;
 /// What pages write to hide an element inline, spaces removed and lower-cased.
 const HIDING_STYLES: [&str; 2] = ["display:none", "visibility:hidden"];
 
@@ -52,6 +63,7 @@ pub fn prune(html: &str) -> Pruned {
             next = document.next_element_sibling(id);
         }
     }
+    doomed.extend(teaser_streams(&document));
     for id in doomed {
         // An element inside one removed already is detached with it: removing it again is a
         // no-op on a detached subtree.
@@ -62,6 +74,39 @@ pub fn prune(html: &str) -> Pruned {
     }
     let html = document.outer_html_of_root();
     Pruned { document, html }
+}
+
+/// Containers whose children are mostly teasers of other stories: each child holds a linked
+/// headline. One walk up from each linked headline: linear in the page.
+fn teaser_streams(document: &Document) -> Vec<NodeId> {
+    let mut teasers: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
+    for link in document.query_selector_all(document.root(), LINKED_HEADINGS) {
+        let mut child = link;
+        for _ in 0..MAX_TEASER_DEPTH {
+            let Some(parent) = document.parent(child) else {
+                break;
+            };
+            let children = teasers.entry(parent).or_default();
+            if !children.contains(&child) {
+                children.push(child);
+            }
+            child = parent;
+        }
+    }
+    let short = |id: NodeId| {
+        document.text_content(id).split_whitespace().count() <= MAX_TEASER_WORDS
+    };
+    teasers
+        .into_iter()
+        .filter(|(parent, children)| {
+            let tag = document.tag_name(*parent);
+            children.len() >= MIN_TEASERS
+                && !matches!(tag, "body" | "html" | "main" | "article")
+                && 3 * children.len() >= 2 * document.children(*parent).len()
+                && children.iter().all(|&c| short(c))
+        })
+        .map(|(parent, _)| parent)
+        .collect()
 }
 
 /// Whether the element's inline style hides it.

@@ -132,3 +132,56 @@ fn a_related_block_is_pruned_on_a_large_page_too() {
         &["piscine municipale", "marché couvert", "Sur le même thème"],
     );
 }
+
+/// The article with `block` set after its second paragraph, where the arbitration keeps it.
+fn with_block_inside(block: &str) -> String {
+    let [first, second, rest @ ..] = super::tests::ARTICLE;
+    let rest: String = rest.iter().map(|p| format!("<p>{p}</p>")).collect();
+    post_page(&format!("<p>{first}</p><p>{second}</p>{block}{rest}"), "")
+}
+
+#[test]
+fn a_stream_of_teasers_inside_the_body_is_dropped() {
+    let teaser = |n: usize, title: &str| {
+        format!(
+            "<div class=\"card\"><a href=\"/ville/article-{n}\"><h3>{title}</h3></a>\
+             <p>Le point sur ce dossier qui occupe la ville depuis des mois.</p></div>"
+        )
+    };
+    let block = format!(
+        "<div class=\"stream\">{}{}{}{}</div>",
+        teaser(1, "La médiathèque prolonge ses horaires d'ouverture"),
+        teaser(2, "Un nouveau marché bio place de la Mairie"),
+        teaser(3, "Les écoles passent à la cantine locale"),
+        teaser(4, "Le stade rénové accueille son premier match"),
+    );
+    let text = main_text(&with_block_inside(&block), None);
+    assert_body_kept(&text);
+    assert_absent(
+        &text,
+        &["médiathèque", "marché bio", "cantine locale", "stade rénové"],
+    );
+}
+
+#[test]
+fn a_video_players_labels_are_dropped() {
+    let block = r#"<div class="player"><p>Video Player is loading.</p><p>Play Video Play Mute
+        Current Time 0:00 / Duration 0:00 Loaded: 0% Stream Type LIVE Remaining Time -0:00 1x
+        Playback Rate Chapters Captions captions settings, opens captions settings dialog</p>
+        <p>This is a modal window.</p></div>"#;
+    let text = main_text(&with_block_inside(block), None);
+    assert_body_kept(&text);
+    assert_absent(&text, &["Video Player", "Playback Rate", "modal window"]);
+}
+
+#[test]
+fn a_gallerys_credited_captions_are_dropped() {
+    let block = r#"<div class="diaporama">
+        <p><img src="/a.jpg" alt=""> Le nouveau pont au lever du jour. Photo : Jeanne Morel</p>
+        <p><img src="/b.jpg" alt=""> Les premiers cyclistes sur la piste. © Studio Lumière</p>
+        <p><img src="/c.jpg" alt=""> La rive nord avant les travaux. Crédit : archives municipales</p>
+        </div>"#;
+    let text = main_text(&with_block_inside(block), None);
+    assert_body_kept(&text);
+    assert_absent(&text, &["lever du jour", "premiers cyclistes", "rive nord"]);
+}
