@@ -106,7 +106,14 @@ const PLAYER_PHRASES: [&str; 10] = [
 const MAX_PLAYER_WORDS: usize = 40;
 /// Marks of a photo credit; a short paragraph that ends with one is a caption of a gallery.
 const CREDIT_MARKS: [&str; 8] = [
-    "©", "photo :", "photo:", "photos :", "foto:", "crédit :", "credit:", "bild:",
+    "©",
+    "photo :",
+    "photo:",
+    "photos :",
+    "foto:",
+    "crédit :",
+    "credit:",
+    "bild:",
 ];
 /// A caption is this short, and its credit in its last characters.
 const MAX_CAPTION_WORDS: usize = 25;
@@ -131,7 +138,10 @@ pub fn drop_boilerplate(text: &str, title: &str) -> String {
     if let Some(heading) = closing_related_list(&paragraphs) {
         paragraphs.truncate(heading);
     }
-    let words: usize = paragraphs.iter().map(|p| p.split_whitespace().count()).sum();
+    let words: usize = paragraphs
+        .iter()
+        .map(|p| p.split_whitespace().count())
+        .sum();
     if words > MAX_BARE_WORDS && !paragraphs.iter().any(|p| has_sentence(p)) {
         // Menus, tag clouds and link lists: an article of many lines has at least one sentence.
         return String::new();

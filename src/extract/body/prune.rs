@@ -26,7 +26,8 @@ const RELATED_HEADINGS: &str = "h2[class*=related i], h3[class*=related i], h4[c
 /// Elements removed with their content, their following text kept.
 const CODE: &str = "script:not([type*=json i]), style, noscript";
 /// Headings that are links: the headlines of teasers of other stories.
-const LINKED_HEADINGS: &str = "h2 a[href], h3 a[href], h4 a[href], a[href] h2, a[href] h3, a[href] h4";
+const LINKED_HEADINGS: &str =
+    "h2 a[href], h3 a[href], h4 a[href], a[href] h2, a[href] h3, a[href] h4";
 /// A container of at least this many teasers (elements holding a linked headline), making at
 /// least two thirds of its children, is a stream of other stories.
 const MIN_TEASERS: usize = 3;
@@ -93,9 +94,8 @@ fn teaser_streams(document: &Document) -> Vec<NodeId> {
             child = parent;
         }
     }
-    let short = |id: NodeId| {
-        document.text_content(id).split_whitespace().count() <= MAX_TEASER_WORDS
-    };
+    let short =
+        |id: NodeId| document.text_content(id).split_whitespace().count() <= MAX_TEASER_WORDS;
     teasers
         .into_iter()
         .filter(|(parent, children)| {

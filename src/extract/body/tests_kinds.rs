@@ -58,14 +58,20 @@ fn hidden_blocks_are_not_text() {
     assert_body_kept(&text);
     assert_absent(
         &text,
-        &["attribut hidden", "style en ligne", "lecteurs d'écran", "invisible"],
+        &[
+            "attribut hidden",
+            "style en ligne",
+            "lecteurs d'écran",
+            "invisible",
+        ],
     );
     assert!(text.contains("Texte visible jusqu'au bout."), "{text}");
 }
 
 #[test]
 fn the_text_after_an_inline_script_is_kept() {
-    let paragraph = "<p>Le maire a confirmé <script>window.dataLayer.push({event: 'quote'});</script> \
+    let paragraph =
+        "<p>Le maire a confirmé <script>window.dataLayer.push({event: 'quote'});</script> \
         que les travaux du pont commenceront en juin, après le vote du budget.</p>";
     let page = post_page(&format!("{}{paragraph}", article_paragraphs()), "");
     let text = main_text(&page, None);
@@ -108,7 +114,10 @@ fn chinese_paragraphs_keep_their_first_and_last_lines() {
         <p>工程预计明年底完工。</p>
         </article></main><footer><p>版权所有</p></footer></body></html>"#;
     let text = main_text(page, None);
-    assert!(text.contains("市政府周二宣布公园改造工程正式启动。"), "{text}");
+    assert!(
+        text.contains("市政府周二宣布公园改造工程正式启动。"),
+        "{text}"
+    );
     assert!(text.contains("工程预计明年底完工。"), "{text}");
     assert!(text.contains("改造工程将分三个阶段进行"), "{text}");
 }
@@ -124,7 +133,10 @@ fn a_related_block_is_pruned_on_a_large_page_too() {
         une réouverture à la rentrée avec un bassin rénové et des horaires élargis.</p>
         <p>Le marché couvert rouvre ses portes samedi après deux ans de chantier, avec trente
         commerçants et un espace de restauration ouvert le soir.</p>"#;
-    let page = post_page(&format!("{}{paragraphs}{related}", article_paragraphs()), "");
+    let page = post_page(
+        &format!("{}{paragraphs}{related}", article_paragraphs()),
+        "",
+    );
     let text = main_text(&page, None);
     assert!(text.contains("point numéro 10999"), "the body is cut");
     assert_absent(
@@ -159,7 +171,12 @@ fn a_stream_of_teasers_inside_the_body_is_dropped() {
     assert_body_kept(&text);
     assert_absent(
         &text,
-        &["médiathèque", "marché bio", "cantine locale", "stade rénové"],
+        &[
+            "médiathèque",
+            "marché bio",
+            "cantine locale",
+            "stade rénové",
+        ],
     );
 }
 

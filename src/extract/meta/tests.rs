@@ -304,7 +304,10 @@ fn a_kicker_before_the_headline_is_left_out() {
         <script type="application/ld+json">{"@type":"NewsArticle","headline":"Le trafic perturbé jeudi"}</script>
         </head><body><h1><span class="kicker">Grève des contrôleurs</span> Le trafic perturbé
         jeudi</h1></body>"#;
-    assert_eq!(meta(page).title.as_deref(), Some("Le trafic perturbé jeudi"));
+    assert_eq!(
+        meta(page).title.as_deref(),
+        Some("Le trafic perturbé jeudi")
+    );
 }
 
 #[test]
@@ -329,4 +332,20 @@ fn the_site_name_is_never_the_title() {
         meta(page).title.as_deref(),
         Some("Publication de la version 3.2 de Zinc")
     );
+}
+
+#[test]
+fn link_labels_are_not_authors() {
+    for label in ["Kontakt", "CC", "commentaires", "Comments"] {
+        let page = format!(
+            r#"<h1>Le budget participatif est lancé</h1>
+            <span class="author"><a rel="author" href="/contact">{label}</a></span>
+            <div class="byline">Par Julie Martin</div>"#
+        );
+        assert_eq!(
+            meta(&page).author.as_deref(),
+            Some("Julie Martin"),
+            "{label}"
+        );
+    }
 }

@@ -63,7 +63,11 @@ pub(super) fn title(page: &Html, facts: &Facts) -> Option<String> {
         .filter(|t| !t.is_empty());
     let marked = page.select(&s.marked).take(MAX_HEADINGS);
     let h1s = page.select(&s.h1).take(MAX_HEADINGS);
-    let seconds = headings(page.select(&s.h2).take(MAX_SECOND_HEADINGS), facts, tag.as_deref());
+    let seconds = headings(
+        page.select(&s.h2).take(MAX_SECOND_HEADINGS),
+        facts,
+        tag.as_deref(),
+    );
     let headings = headings(marked.chain(h1s), facts, tag.as_deref());
     let declared: Vec<String> = DECLARED
         .iter()
