@@ -161,7 +161,7 @@ impl Stopwatch {
     /// The rate over the largest tenth of the pages (by bytes), and the smallest size in it.
     fn largest_tenth(&self) -> (f64, usize, usize) {
         let mut pages = self.pages.clone();
-        pages.sort_by(|a, b| b.0.cmp(&a.0));
+        pages.sort_by_key(|p| std::cmp::Reverse(p.0));
         let tenth = &pages[..pages.len().div_ceil(10)];
         let spent: Duration = tenth.iter().map(|p| p.1).sum();
         let smallest = tenth.last().map_or(0, |p| p.0);
