@@ -126,30 +126,59 @@ fn thread_cpu_time() -> Option<Duration> {
     Some(Duration::from_nanos(nanos))
 }
 
-/// A stopwatch of the extraction calls: CPU time of this thread where known, else wall time.
+/// A stopwatch of the extraction calls: CPU time of this thread where known, else wall time,
+/// kept per page with the page's size so the largest pages get a rate of their own.
 struct Stopwatch {
     total: Duration,
+    /// `(bytes, time)` of each page timed.
+    pages: Vec<(usize, Duration)>,
 }
 
 impl Stopwatch {
     fn new() -> Self {
         Self {
             total: Duration::ZERO,
+            pages: Vec::new(),
         }
     }
 
-    fn time<T>(&mut self, f: impl FnOnce() -> T) -> T {
+    fn time<T>(&mut self, bytes: usize, f: impl FnOnce() -> T) -> T {
         let (cpu, wall) = (thread_cpu_time(), Instant::now());
         let value = f();
-        self.total += match (cpu, thread_cpu_time()) {
+        let spent = match (cpu, thread_cpu_time()) {
             (Some(before), Some(after)) => after.saturating_sub(before),
             _ => wall.elapsed(),
         };
+        self.total += spent;
+        self.pages.push((bytes, spent));
         value
     }
 
     fn pages_per_sec(&self, pages: usize) -> f64 {
         pages as f64 / self.total.as_secs_f64().max(1e-9)
+    }
+
+    /// The rate over the largest tenth of the pages (by bytes), and the smallest size in it.
+    fn largest_tenth(&self) -> (f64, usize, usize) {
+        let mut pages = self.pages.clone();
+        pages.sort_by_key(|p| std::cmp::Reverse(p.0));
+        let tenth = &pages[..pages.len().div_ceil(10)];
+        let spent: Duration = tenth.iter().map(|p| p.1).sum();
+        let smallest = tenth.last().map_or(0, |p| p.0);
+        (
+            tenth.len() as f64 / spent.as_secs_f64().max(1e-9),
+            tenth.len(),
+            smallest,
+        )
+    }
+
+    fn print_largest_tenth(&self) {
+        let (rate, pages, smallest) = self.largest_tenth();
+        println!(
+            "  largest tenth ({pages} pages of {} KB or more): {rate:.0} pages/s on one thread, target >= {TARGET_PAGES_PER_SEC} {}",
+            smallest / 1024,
+            verdict(rate >= TARGET_PAGES_PER_SEC)
+        );
     }
 }
 
@@ -344,7 +373,7 @@ fn scrapinghub_bench(
             .get("url")
             .and_then(|u| u.as_str())
             .and_then(|u| url::Url::parse(u).ok());
-        let text = stopwatch.time(|| engine.extract(&html, url.as_ref()));
+        let text = stopwatch.time(html.len(), || engine.extract(&html, url.as_ref()));
         let score = scorer.score(body_of(item), &text);
         all.push(score);
         halves[usize::from(!is_tuning_half(id))].push(score);
@@ -367,6 +396,7 @@ fn scrapinghub_bench(
         "scrapinghub ({} pages): F1 {f1:.3}  P {p:.3}  R {r:.3}  accuracy {acc:.3}  {rate:.0} pages/s on one thread (CPU time)",
         all.len()
     );
+    stopwatch.print_largest_tenth();
     for (name, half) in ["tuning half (ids 0-7)", "held-out half (ids 8-f)"]
         .iter()
         .zip(&halves)
@@ -422,7 +452,7 @@ fn trafilatura_bench(dir: &Path, engine: Engine, dump: Option<&Path>) -> Result<
         let bytes = gunzip(&dir.join("html").join(format!("{file}.gz")))?;
         let html = veille::charset::decode(&bytes, None).text;
         let url = url::Url::parse(page_url).ok();
-        let text = stopwatch.time(|| engine.extract(&html, url.as_ref()));
+        let text = stopwatch.time(html.len(), || engine.extract(&html, url.as_ref()));
         let raw = text;
         let text = normalize_ws(&raw);
         let (mut page_fn, mut page_fp) = (Vec::new(), Vec::new());
@@ -459,6 +489,7 @@ fn trafilatura_bench(dir: &Path, engine: Engine, dump: Option<&Path>) -> Result<
         "trafilatura set ({} pages): P {precision:.3}  R {recall:.3}  F1 {f1:.3}  accuracy {accuracy:.3}  {rate:.0} pages/s on one thread (CPU time)",
         eval.len()
     );
+    stopwatch.print_largest_tenth();
     println!(
         "  target: F1 >= {TARGET_TRAFILATURA_F1} {}",
         verdict(f1 >= TARGET_TRAFILATURA_F1)

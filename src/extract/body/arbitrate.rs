@@ -114,9 +114,41 @@ fn missed_lead<'a>(secondary: &'a str, primary: &HashSet<u64>, trimmed: &str) ->
     lead
 }
 
+/// The words of `text`: runs of letters and digits, and each character of a script written
+/// without spaces (Chinese, Japanese, Thai…) on its own, so that a paragraph of those scripts
+/// has as many n-grams as its length and not one "word" a clause.
 fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let start = rest.find(|c: char| c.is_alphanumeric())?;
+        rest = &rest[start..];
+        let first = rest.chars().next()?;
+        let end = if unspaced(first) {
+            first.len_utf8()
+        } else {
+            rest.find(|c: char| !c.is_alphanumeric() || unspaced(c))
+                .unwrap_or(rest.len())
+        };
+        let (word, tail) = rest.split_at(end);
+        rest = tail;
+        Some(word)
+    })
+}
+
+/// Whether `c` belongs to a script written without spaces between words.
+fn unspaced(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0EFF}' // Thai, Lao
+        | '\u{1000}'..='\u{109F}' // Myanmar
+        | '\u{1780}'..='\u{17FF}' // Khmer
+        | '\u{3040}'..='\u{30FF}' // Hiragana, Katakana
+        | '\u{3100}'..='\u{312F}' // Bopomofo
+        | '\u{3400}'..='\u{4DBF}' // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
+        | '\u{FF66}'..='\u{FF9F}' // half-width Katakana
+        | '\u{20000}'..='\u{3FFFF}' // CJK extensions B and after
+    )
 }
 
 fn word_count(text: &str) -> usize {

@@ -5,6 +5,7 @@ use super::arbitrate::trim_to_agreement;
 use super::candidates::trafilatura_text;
 use super::clean::drop_boilerplate;
 use super::main_text;
+use super::prune::prune;
 use std::time::{Duration, Instant};
 
 /// A hostile page must be answered within this time in a debug build.
@@ -86,7 +87,7 @@ fn navigation_only_page_gives_little() {
 }
 
 /// Paragraphs of a plausible French news article, long enough to be recognised as one.
-const ARTICLE: [&str; 5] = [
+pub(super) const ARTICLE: [&str; 5] = [
     "La métropole a présenté mardi son plan pour les mobilités douces, qui prévoit quarante \
      kilomètres de pistes cyclables supplémentaires d'ici à la fin du mandat.",
     "Selon l'adjointe chargée des transports, le réseau actuel souffre de discontinuités qui \
@@ -99,11 +100,11 @@ const ARTICLE: [&str; 5] = [
      la fin du mois prochain, avant le vote définitif du conseil.",
 ];
 
-fn article_paragraphs() -> String {
+pub(super) fn article_paragraphs() -> String {
     ARTICLE.iter().map(|p| format!("<p>{p}</p>")).collect()
 }
 
-fn assert_body_kept(text: &str) {
+pub(super) fn assert_body_kept(text: &str) {
     for paragraph in ARTICLE {
         let start: String = paragraph
             .split_whitespace()
@@ -114,7 +115,7 @@ fn assert_body_kept(text: &str) {
     }
 }
 
-fn assert_absent(text: &str, chrome: &[&str]) {
+pub(super) fn assert_absent(text: &str, chrome: &[&str]) {
     for piece in chrome {
         assert!(!text.contains(piece), "kept «{piece}» in:\n{text}");
     }
@@ -268,7 +269,7 @@ fn a_page_of_many_unclosed_paragraphs_and_items_is_read() {
 }
 
 /// A WordPress-like post page around `body`, with `after` between the post and the footer.
-fn post_page(body: &str, after: &str) -> String {
+pub(super) fn post_page(body: &str, after: &str) -> String {
     format!(
         r#"<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
         <title>Mobilités douces : le plan de la métropole – Le Blog</title></head><body>
@@ -291,7 +292,7 @@ fn a_dialog_is_dropped() {
         utilisez ce site. Ils ne seront stockés dans votre navigateur qu'avec votre consentement.</p></div></div>"#;
     let page = post_page(&format!("{}{dialog}", article_paragraphs()), "");
     // The primary extractor never reads it (the arbitration alone would often trim it too).
-    let primary = trafilatura_text(&page, None).text;
+    let primary = trafilatura_text(prune(&page).document, None).text;
     assert_body_kept(&primary);
     assert_absent(&primary, &["confidentialité", "traceurs"]);
     let text = main_text(&page, None);
@@ -310,7 +311,7 @@ fn a_consent_banner_named_by_its_class_is_dropped() {
     // Some sites say on `<body>` whether consent was given: the page itself is not a banner.
     let page = post_page(&format!("{banner}{}", article_paragraphs()), "")
         .replace("<body>", r#"<body class="cookie-consent-given">"#);
-    let primary = trafilatura_text(&page, None).text;
+    let primary = trafilatura_text(prune(&page).document, None).text;
     assert_body_kept(&primary);
     assert_absent(&primary, &["cookies"]);
     // Nor is it put back as a lead: dom_smoothie reads it right before the article.

@@ -7,7 +7,8 @@
 //!    Doe », « Von Max Muster ».
 //!
 //! A name is cleaned: « Par », « By », « Posté par », « Von » removed, a trailing date cut,
-//! URLs and e-mail addresses dropped; the site's own name and anything longer than
+//! URLs and e-mail addresses dropped; the labels of links set where bylines are (« Kontakt »,
+//! « CC », « commentaires »), the site's own name and anything longer than
 //! [`MAX_AUTHOR_CHARS`] or [`MAX_NAME_WORDS`] words a name are refused.
 
 use super::{css, element_text, line, Facts, MAX_AUTHOR_CHARS};
@@ -35,6 +36,50 @@ const REFUSED: &[&str] = &[
     "webmaster",
     "alle artikel",
     "all posts",
+];
+/// Labels of links and buttons that sit where bylines do (contact, comments, licence, sharing):
+/// never a name, folded.
+const LABELS: &[&str] = &[
+    "kontakt",
+    "contact",
+    "contacts",
+    "cc",
+    "cc by",
+    "cc by-sa",
+    "commentaires",
+    "commentaire",
+    "comments",
+    "comment",
+    "kommentare",
+    "kommentar",
+    "comentarios",
+    "commenti",
+    "impressum",
+    "profil",
+    "profile",
+    "about",
+    "a propos",
+    "home",
+    "accueil",
+    "startseite",
+    "facebook",
+    "twitter",
+    "linkedin",
+    "instagram",
+    "mastodon",
+    "e-mail",
+    "email",
+    "mail",
+    "rss",
+    "share",
+    "teilen",
+    "partager",
+    "drucken",
+    "print",
+    "imprimer",
+    "login",
+    "anmelden",
+    "menu",
 ];
 
 /// Words that may be lower case inside a person's name.
@@ -230,7 +275,8 @@ pub(super) fn clean(raw: &str) -> Option<String> {
         .to_string();
     let words = text.split_whitespace().count();
     let names = text.split([',', ';', '&']).count().max(1);
-    let refused = REFUSED.contains(&fold(&text).as_str());
+    let folded = fold(&text);
+    let refused = REFUSED.contains(&folded.as_str()) || LABELS.contains(&folded.as_str());
     let looks_like_name = !refused
         && text.chars().any(char::is_alphabetic)
         && text.chars().count() <= MAX_AUTHOR_CHARS

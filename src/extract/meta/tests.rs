@@ -272,3 +272,80 @@ fn english_text_date() {
     assert_eq!(found.published, utc(2025, 3, 2, 23, 0));
     assert_eq!(found.author.as_deref(), Some("Jane Doe"));
 }
+
+#[test]
+fn a_section_heading_is_not_the_title() {
+    // The site's first `<h1>` names its section; the headline is declared and in `<title>`.
+    let page = r#"<head><title>Le CHU ouvre un centre du sommeil - Ville-sur-Loire</title>
+        <meta property="og:title" content="Le CHU ouvre un centre du sommeil"></head>
+        <body><h1>Centre santé</h1><div class="chapo"><p>Le nouveau centre accueille ses premiers
+        patients lundi.</p></div></body>"#;
+    assert_eq!(
+        meta(page).title.as_deref(),
+        Some("Le CHU ouvre un centre du sommeil")
+    );
+}
+
+#[test]
+fn a_second_level_headline_confirmed_by_the_title_wins_over_the_blog_name() {
+    let page = r#"<head><title>Mes semis de tomates en avril | Au jardin de Lise</title></head>
+        <body><h1><a href="/">Le potager</a></h1><div class="post"><h2>Mes semis de tomates en
+        avril</h2><p>Cette année, j'ai semé trois variétés anciennes.</p></div></body>"#;
+    assert_eq!(
+        meta(page).title.as_deref(),
+        Some("Mes semis de tomates en avril")
+    );
+}
+
+#[test]
+fn a_kicker_before_the_headline_is_left_out() {
+    // The `<h1>` holds the kicker and the headline; the page declares the headline alone.
+    let page = r#"<head><title>Grève des contrôleurs : le trafic perturbé jeudi</title>
+        <script type="application/ld+json">{"@type":"NewsArticle","headline":"Le trafic perturbé jeudi"}</script>
+        </head><body><h1><span class="kicker">Grève des contrôleurs</span> Le trafic perturbé
+        jeudi</h1></body>"#;
+    assert_eq!(
+        meta(page).title.as_deref(),
+        Some("Le trafic perturbé jeudi")
+    );
+}
+
+#[test]
+fn one_of_several_first_level_headings_loses_to_the_agreed_title() {
+    let page = r#"<head><title>Rapport annuel 2026 de l'observatoire | Mairie</title>
+        <meta name="parsely-title" content="Rapport annuel 2026 de l'observatoire"></head>
+        <body><h1>Navigation</h1><h1>Services en ligne</h1><h1>Actualités</h1></body>"#;
+    assert_eq!(
+        meta(page).title.as_deref(),
+        Some("Rapport annuel 2026 de l'observatoire")
+    );
+}
+
+#[test]
+fn the_site_name_is_never_the_title() {
+    let page = r#"<head><title>Journal du Libre</title>
+        <meta property="og:site_name" content="Journal du Libre">
+        <meta property="og:title" content="Journal du Libre"></head>
+        <body><h1>Journal du Libre</h1><article><h2>Publication de la version 3.2 de Zinc</h2>
+        <p>La version 3.2 apporte un nouveau moteur de rendu.</p></article></body>"#;
+    assert_eq!(
+        meta(page).title.as_deref(),
+        Some("Publication de la version 3.2 de Zinc")
+    );
+}
+
+#[test]
+fn link_labels_are_not_authors() {
+    for label in ["Kontakt", "CC", "commentaires", "Comments"] {
+        let page = format!(
+            r#"<h1>Le budget participatif est lancé</h1>
+            <span class="author"><a rel="author" href="/contact">{label}</a></span>
+            <div class="byline">Par Julie Martin</div>"#
+        );
+        assert_eq!(
+            meta(&page).author.as_deref(),
+            Some("Julie Martin"),
+            "{label}"
+        );
+    }
+}

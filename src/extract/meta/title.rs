@@ -1,6 +1,10 @@
-//! The title, in order: a first-level heading that another source confirms; `og:title`,
-//! `twitter:title`, the JSON-LD headline, `dc.title`; `<title>`; the first `<h1>`. Every
-//! candidate loses the site's name (« Titre - Site », « Titre | Site », « Site : Titre »).
+//! The title, chosen by agreement between the page's candidates: a heading (first-level, or
+//! marked as the article's, or a second-level one) that a declared title (`og:title`,
+//! `twitter:title`, the JSON-LD headline, Dublin Core, Parse.ly) or the `<title>` repeats; else
+//! the first heading, unless it is a section's name, a kicker before the declared title or one
+//! of several; else the declared title the `<title>` confirms; else the `<title>`'s main part.
+//! Every candidate loses the site's name (« Titre - Site », « Titre | Site », « Site : Titre »),
+//! and a candidate equal to the site's name is never the title.
 
 use super::{css, element_text, line, within, Facts, MAX_TITLE_CHARS};
 use crate::normalize::fold;
@@ -14,6 +18,21 @@ const SEPARATORS: &[&str] = &[
 ];
 /// How many headings are considered: the article's comes early.
 const MAX_HEADINGS: usize = 5;
+/// How many second-level headings are considered: one is the title only when confirmed.
+const MAX_SECOND_HEADINGS: usize = 8;
+/// A first-level heading this short (in words) beside a longer declared title is a section's
+/// name (« Archive », « Politics »).
+const MAX_SECTION_WORDS: usize = 3;
+/// Where a page declares its title, the usual first.
+const DECLARED: &[&str] = &[
+    "og:title",
+    "twitter:title",
+    "dc.title",
+    "dcterms.title",
+    "parsely-title",
+    "sailthru.title",
+    "headline",
+];
 /// A `<title>` part this short (in words) after the separator is the site's name or a section,
 /// when no better evidence is at hand.
 const MAX_SUFFIX_WORDS: usize = 4;
@@ -24,6 +43,7 @@ pub(super) fn title(page: &Html, facts: &Facts) -> Option<String> {
     struct S {
         marked: Selector,
         h1: Selector,
+        h2: Selector,
         title: Selector,
     }
     static S: OnceLock<S> = OnceLock::new();
@@ -33,6 +53,7 @@ pub(super) fn title(page: &Html, facts: &Facts) -> Option<String> {
              h1.post-title, h2.post-title, .article-title, h1.title, h1.headline, h2.headline",
         ),
         h1: css("h1"),
+        h2: css("h2"),
         title: css("head title, title"),
     });
     let tag = page
@@ -40,49 +61,92 @@ pub(super) fn title(page: &Html, facts: &Facts) -> Option<String> {
         .next()
         .map(|t| element_text(t, MAX_TITLE_BYTES))
         .filter(|t| !t.is_empty());
-    let mut headings: Vec<String> = Vec::new();
-    for heading in page
-        .select(&s.marked)
-        .take(MAX_HEADINGS)
-        .chain(page.select(&s.h1).take(MAX_HEADINGS))
-    {
+    let marked = page.select(&s.marked).take(MAX_HEADINGS);
+    let h1s = page.select(&s.h1).take(MAX_HEADINGS);
+    let seconds = headings(
+        page.select(&s.h2).take(MAX_SECOND_HEADINGS),
+        facts,
+        tag.as_deref(),
+    );
+    let headings = headings(marked.chain(h1s), facts, tag.as_deref());
+    let declared: Vec<String> = DECLARED
+        .iter()
+        .filter_map(|key| facts.meta(&[key]))
+        .map(line)
+        .chain(facts.linked.headline.as_deref().map(line))
+        .map(|t| strip_site(&t, facts))
+        .filter(|t| !facts.is_site_name(t))
+        .filter_map(|t| within(t, MAX_TITLE_CHARS))
+        .collect();
+    let tag_main = tag.as_deref().and_then(|tag| {
+        let tag = strip_site(tag, facts);
+        within(strip_short_suffix(&tag).to_string(), MAX_TITLE_CHARS)
+            .filter(|t| !facts.is_site_name(t))
+    });
+    // A heading that the page's declared title or `<title>` repeats is the article's; a
+    // second-level one only when it is most of what repeats it.
+    let confirms = |h: &String, most: bool| {
+        let h = fold(h);
+        declared.iter().chain(tag.as_ref()).any(|c| {
+            let c = fold(c);
+            c.contains(&h) && (!most || 2 * h.len() >= c.len())
+        })
+    };
+    let confirmed = headings
+        .iter()
+        .find(|h| confirms(h, false))
+        .or_else(|| seconds.iter().find(|h| confirms(h, true)));
+    if let Some(confirmed) = confirmed {
+        return Some(confirmed.clone());
+    }
+    // A declared title that the `<title>` confirms, or the only one there is.
+    let agreed = declared
+        .iter()
+        .find(|d| tag.as_deref().is_some_and(|t| fold(t).contains(&fold(d))))
+        .or(declared.first());
+    match (headings.first(), agreed) {
+        (Some(heading), Some(agreed)) if !outweighs(heading, headings.len(), agreed) => {
+            Some(agreed.clone())
+        }
+        (Some(heading), _) => Some(heading.clone()),
+        (None, Some(agreed)) => Some(agreed.clone()),
+        (None, None) => tag_main.or_else(|| seconds.into_iter().next()),
+    }
+}
+
+/// Whether the first heading (of `count` distinct ones) is the title rather than the declared
+/// title: not when it is the declared title behind a kicker (« Tunisie Les défis du
+/// gouvernement »), a section's name of a few words where the declared title is longer, or one
+/// of several first-level headings (a page of sections).
+fn outweighs(heading: &str, count: usize, declared: &str) -> bool {
+    let (h, d) = (fold(heading), fold(declared));
+    let kicker = h.len() > d.len() && h.ends_with(&d);
+    let words = heading.split_whitespace().count();
+    let section = words <= MAX_SECTION_WORDS && declared.split_whitespace().count() > words;
+    !(kicker || section || count > 1)
+}
+
+/// The texts of `elements` that may be the article's headline, in order, without repeats: the
+/// site's logo, its name and the site part of the `<title>` are left out.
+fn headings<'a>(
+    elements: impl Iterator<Item = scraper::ElementRef<'a>>,
+    facts: &Facts,
+    tag: Option<&str>,
+) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::new();
+    for heading in elements {
         if is_branding(heading) {
             continue;
         }
         let Some(text) = within(element_text(heading, MAX_TITLE_BYTES), MAX_TITLE_CHARS) else {
             continue;
         };
-        let site_like =
-            facts.is_site_name(&text) || tag.as_deref().is_some_and(|t| is_suffix_part(t, &text));
-        if !site_like && !headings.contains(&text) {
-            headings.push(text);
+        let site_like = facts.is_site_name(&text) || tag.is_some_and(|t| is_suffix_part(t, &text));
+        if !site_like && !kept.contains(&text) {
+            kept.push(text);
         }
     }
-    let declared: Vec<String> = ["og:title", "twitter:title", "dc.title"]
-        .iter()
-        .filter_map(|key| facts.meta(&[key]))
-        .map(line)
-        .chain(facts.linked.headline.as_deref().map(line))
-        .map(|t| strip_site(&t, facts))
-        .filter_map(|t| within(t, MAX_TITLE_CHARS))
-        .collect();
-    // A heading that the page's declared title or `<title>` repeats is the article's.
-    let confirmed = headings.iter().find(|h| {
-        let h = fold(h);
-        declared
-            .iter()
-            .chain(tag.as_ref())
-            .any(|c| fold(c).contains(&h))
-    });
-    confirmed
-        .cloned()
-        .or_else(|| headings.first().cloned())
-        .or_else(|| declared.into_iter().next())
-        .or_else(|| {
-            let tag = strip_site(tag.as_deref()?, facts);
-            within(strip_short_suffix(&tag).to_string(), MAX_TITLE_CHARS)
-        })
-        .or_else(|| headings.into_iter().next())
+    kept
 }
 
 /// A heading that is the site's logo or name in its banner, not an article's title.
