@@ -336,6 +336,11 @@ impl Collector {
             match result {
                 Ok(article) => {
                     notes.extend(article.notes);
+                    let published = crate::dates::most_precise(
+                        item.published.zip(item.precision),
+                        article.published.zip(article.date_precision),
+                        self.timezone,
+                    );
                     drafts.push(ArticleDraft {
                         guid: None,
                         url: Some(item.url.clone()),
@@ -345,12 +350,9 @@ impl Collector {
                             .or(article.title)
                             .unwrap_or_else(|| item.url.clone()),
                         author: article.author,
-                        published: item.published.or(article.published),
-                        published_approximate: if item.published.is_some() {
-                            item.published_approximate
-                        } else {
-                            article.date_approximate
-                        },
+                        published: published.map(|(d, _)| d),
+                        published_approximate: published
+                            .is_some_and(|(_, p)| p == crate::dates::Precision::Month),
                         summary: article.summary,
                         text: article.text,
                     });

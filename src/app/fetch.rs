@@ -118,7 +118,7 @@ async fn fetch_all(
                     source.name
                 ));
             }
-            reporter.advance(totals.counts.new, totals.failed);
+            reporter.advance(None, totals.counts.new, totals.failed);
             continue;
         }
         let wait = schedule.retry_after.filter(|t| *t > now);
@@ -131,7 +131,7 @@ async fn fetch_all(
                     until.format("%Y-%m-%d %H:%M UTC")
                 ));
             }
-            reporter.advance(totals.counts.new, totals.failed);
+            reporter.advance(None, totals.counts.new, totals.failed);
             continue;
         }
         let job = Job {
@@ -160,6 +160,7 @@ async fn fetch_all(
                 break;
             };
             let collector = collector.clone();
+            reporter.started(index, &job.source.name);
             tasks.spawn(async move {
                 let started = Instant::now();
                 let url = job.source.url.clone();
@@ -204,7 +205,7 @@ async fn fetch_all(
             &mut totals,
         );
         note_move(context, reporter, store, source, moved.as_ref());
-        reporter.advance(totals.counts.new, totals.failed);
+        reporter.advance(Some(index), totals.counts.new, totals.failed);
         if store.group_articles() >= GROUP_ARTICLES {
             store.end_group()?;
             group_due = None;

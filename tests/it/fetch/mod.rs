@@ -9,4 +9,5 @@ mod identity;
 mod interrupt;
 mod lock;
 mod options;
+mod progress;
 mod scale;
