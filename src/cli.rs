@@ -43,7 +43,7 @@ pub enum Command {
     Show(ShowArgs),
     /// Every configured source with its health
     Sources(SourcesArgs),
-    /// Work on one source: `veille source test NAME`
+    /// Work on one source: `veille source test NAME`, `veille source remove NAME`
     #[command(subcommand)]
     Source(SourceCommand),
     /// Topics with their labels and article counts
@@ -181,6 +181,20 @@ pub struct SourcesArgs {
 pub enum SourceCommand {
     /// Fetch one source and print what it would store, storing nothing: to tune selectors
     Test(SourceTestArgs),
+    /// Remove a source from the configuration, keeping or deleting its stored articles
+    Remove(SourceRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SourceRemoveArgs {
+    /// The source's name (in the configuration, or of articles still stored)
+    pub name: String,
+    /// Keep its stored articles: search, show and digests still find them
+    #[arg(long, conflicts_with = "delete_articles")]
+    pub keep_articles: bool,
+    /// Delete its stored articles, with their tags, index entries and the stories they leave
+    #[arg(long)]
+    pub delete_articles: bool,
 }
 
 #[derive(Debug, Args)]

@@ -56,6 +56,11 @@ pub fn run(context: &Context, args: &FetchArgs) -> anyhow::Result<Outcome> {
             totals.failed
         );
     }
+    if !context.quiet {
+        if let Some(note) = super::source_remove::unconfigured_note(context, &store)? {
+            eprintln!("{note}");
+        }
+    }
     if let Some(code) = totals.interrupted {
         eprintln!(
             "interrupted: {} sources not fetched; what was complete is stored, the next fetch does the rest",

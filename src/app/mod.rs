@@ -15,6 +15,7 @@ mod progress;
 mod search;
 mod shell;
 mod show;
+mod source_remove;
 mod source_test;
 mod sources;
 mod tags;
@@ -128,6 +129,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Show(args) => show::run(&context, &args),
         Command::Sources(args) => sources::run(&context, &args),
         Command::Source(crate::cli::SourceCommand::Test(args)) => source_test::run(&context, &args),
+        Command::Source(crate::cli::SourceCommand::Remove(args)) => {
+            source_remove::run(&context, &args, &env, &flags)
+        }
         Command::Tags(args) => tags::run(&context, &args),
         Command::Retag => tags::retag(&context),
         Command::Check => check::run(&context),

@@ -100,6 +100,11 @@ pub fn run(context: &Context, args: &SourcesArgs) -> anyhow::Result<Outcome> {
         TableFormat::Table => table(&mut out, context, &rows)?,
     }
     drop(out);
+    if !context.quiet && args.failing.is_none() {
+        if let Some(note) = super::source_remove::unconfigured_note(context, &store)? {
+            eprintln!("{note}");
+        }
+    }
     match args.failing {
         Some(threshold) if !rows.is_empty() => {
             let names: Vec<&str> = rows.iter().map(|r| r.source.name.as_str()).collect();

@@ -4,10 +4,12 @@
 mod cluster;
 mod digest;
 mod read;
+mod remove;
 mod write;
 
 pub use digest::{DigestRecord, NewDigest};
 pub use read::{Activity, ArticleRow, Filter, SearchError, SourceHealth};
+pub use remove::Removed;
 pub use write::{format_time, Failure, RetagCounts, Schedule, WriteCounts};
 
 use anyhow::{bail, Context};
@@ -25,6 +27,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_batch_index.sql"),
     include_str!("migrations/0007_fts_bulk.sql"),
     include_str!("migrations/0008_story_index.sql"),
+    include_str!("migrations/0011_source_removal.sql"),
 ];
 
 /// The schema step that brought stories: a database upgraded past it clusters its backlog.

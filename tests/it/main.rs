@@ -10,6 +10,7 @@ mod fuzz_regressions;
 mod init;
 mod opml;
 mod pages;
+mod remove;
 mod search;
 mod shell;
 mod sources;
