@@ -34,9 +34,12 @@ pub fn run(context: &Context, args: &ShowArgs) -> anyhow::Result<Outcome> {
             for (topic, reasons) in &row.tags {
                 let why: Vec<String> = stored_reasons(reasons)
                     .iter()
-                    .map(|r| match r.count {
-                        0 | 1 => format!("« {} » in {}", r.term, r.place),
-                        n => format!("« {} » in {} ×{n}", r.term, r.place),
+                    .map(|r| {
+                        let words = r.words().join(" », « ");
+                        match r.count {
+                            0 | 1 => format!("« {words} » in {}", r.place),
+                            n => format!("« {words} » in {} ×{n}", r.place),
+                        }
                     })
                     .collect();
                 writeln!(out, "Tag {topic}: {}", why.join(", "))?;

@@ -8,7 +8,7 @@ use crate::model::Source;
 use crate::store::{Activity, SourceHealth};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 /// Articles counted as recent in the table: the last this many days.
 const RECENT_DAYS: i64 = 30;
@@ -132,7 +132,12 @@ fn table(out: &mut impl Write, context: &Context, rows: &[Row]) -> anyhow::Resul
         .max()
         .unwrap_or(4)
         .clamp(4, 30);
-    let status_width = terminal_width().saturating_sub(name_width + 42).max(20);
+    // Cut to the terminal only: piped, the whole cause is printed (for grep, for a mail).
+    let status_width = if std::io::stdout().is_terminal() {
+        terminal_width().saturating_sub(name_width + 45).max(20)
+    } else {
+        usize::MAX
+    };
     writeln!(
         out,
         "{}  KIND  ARTICLES  30 DAYS  LAST NEW          STATUS",

@@ -99,7 +99,14 @@ pub struct Reason {
     pub place: Place,
     /// Occurrences found (all of them: the score caps them, the reason does not).
     pub count: u32,
+    /// For a pattern: the distinct words it matched (folded, as it was run on), first found
+    /// first, at most [`MAX_MATCHED`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub matched: Vec<String>,
 }
+
+/// The words of a pattern's matches kept in its reason, at most.
+const MAX_MATCHED: usize = 5;
 
 /// Where a reason was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -142,7 +149,7 @@ impl Assessment {
 }
 
 /// One match of a term in one place; `start..end` locate keyword matches in the word form.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Hit {
     topic: usize,
     place: Place,
@@ -151,14 +158,17 @@ struct Hit {
     start: usize,
     end: usize,
     term: usize,
+    /// What a pattern matched.
+    matched: Option<String>,
 }
 
 /// The occurrences of one term in one place, once nested keyword matches are dropped.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Found {
     term: usize,
     place: Place,
     count: u32,
+    matched: Vec<String>,
 }
 
 impl Rules {
@@ -393,6 +403,7 @@ impl Rules {
                 term: self.terms[found.term].text.clone(),
                 place: found.place,
                 count: found.count,
+                matched: found.matched.clone(),
             })
             .collect()
     }
@@ -411,6 +422,7 @@ impl Rules {
                     start: m.start(),
                     end: m.end(),
                     term,
+                    matched: None,
                 });
             }
         }
@@ -430,6 +442,7 @@ impl Rules {
                     start: m.start(),
                     end: m.end(),
                     term: *term,
+                    matched: Some(m.as_str().trim().to_string()),
                 });
             }
         }
@@ -448,7 +461,7 @@ impl Rules {
                 h.term,
             )
         });
-        let mut kept: Vec<(usize, Place)> = Vec::with_capacity(hits.len());
+        let mut kept: Vec<(usize, Place, Option<String>)> = Vec::with_capacity(hits.len());
         let mut group = None;
         let mut reach = 0;
         for hit in &hits {
@@ -464,19 +477,26 @@ impl Rules {
                 }
                 reach = hit.end;
             }
-            kept.push((hit.term, hit.place));
+            kept.push((hit.term, hit.place, hit.matched.clone()));
         }
-        kept.sort_unstable();
+        // Stable: a pattern's matches stay in the order they were found.
+        kept.sort_by_key(|(term, place, _)| (*term, *place));
         let mut counts: Vec<Found> = Vec::new();
-        for (term, place) in kept {
+        for (term, place, matched) in kept {
             match counts.last_mut() {
                 Some(f) if f.term == term && f.place == place => {
-                    f.count = f.count.saturating_add(1)
+                    f.count = f.count.saturating_add(1);
+                    if let Some(m) = matched {
+                        if f.matched.len() < MAX_MATCHED && !f.matched.contains(&m) {
+                            f.matched.push(m);
+                        }
+                    }
                 }
                 _ => counts.push(Found {
                     term,
                     place,
                     count: 1,
+                    matched: matched.into_iter().collect(),
                 }),
             }
         }
@@ -489,6 +509,7 @@ fn source_reason(tag: &str) -> Reason {
         term: tag.to_string(),
         place: Place::Source,
         count: 1,
+        matched: Vec::new(),
     }
 }
 
