@@ -3,6 +3,7 @@
 //! each in one transaction, so a killed run leaves only whole sources behind.
 
 use super::collect::{Collected as Fetch, Collector, Job, Known, KnownQuery, MAX_PAGES_PER_RUN};
+use super::output::plural;
 use super::progress::Reporter;
 use super::{Context, Outcome, UsageError};
 use crate::cli::FetchArgs;
@@ -48,8 +49,8 @@ pub fn run(context: &Context, args: &FetchArgs) -> anyhow::Result<Outcome> {
             n => format!(", {n} skipped"),
         };
         eprintln!(
-            "{} sources: {} new, {} updated, {} unchanged, {} failed{skipped}",
-            totals.sources,
+            "{}: {} new, {} updated, {} unchanged, {} failed{skipped}",
+            plural(totals.sources as u64, "source", "sources"),
             totals.counts.new,
             totals.counts.updated,
             totals.counts.unchanged,
@@ -63,8 +64,8 @@ pub fn run(context: &Context, args: &FetchArgs) -> anyhow::Result<Outcome> {
     }
     if let Some(code) = totals.interrupted {
         eprintln!(
-            "interrupted: {} sources not fetched; what was complete is stored, the next fetch does the rest",
-            totals.unfinished
+            "interrupted: {} not fetched; what was complete is stored, the next fetch does the rest",
+            plural(totals.unfinished as u64, "source", "sources")
         );
         return Ok(Outcome::Interrupted(code));
     }
@@ -364,7 +365,7 @@ fn record(
                         reporter.line(&format!("{}: {note}", source.name));
                     }
                 }
-                (counts, format!("{} items", articles.len()))
+                (counts, plural(articles.len() as u64, "item", "items"))
             }),
         Fetch::Failed {
             message,

@@ -113,8 +113,21 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         database: cli.db.clone(),
         concurrency,
     };
+    // `opml import` may be the first command of a new user: it starts the file it fills.
+    let started = match &cli.command {
+        Command::Opml(crate::cli::OpmlCommand::Import(_)) => {
+            opml::start_config(cli.config.clone(), &env, cli.quiet)?
+        }
+        _ => None,
+    };
     let path = config_path(cli.config.clone(), &env)?;
-    let config = config::load(&path, &env, &flags)?;
+    let config = match config::load(&path, &env, &flags) {
+        Ok(config) => config,
+        Err(e) => {
+            opml::unstart(started.as_deref());
+            return Err(e.into());
+        }
+    };
     let context = Context {
         config,
         quiet: cli.quiet,
@@ -137,7 +150,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Check => check::run(&context),
         Command::Add(args) => add::run(&context, &args, &env, &flags),
         Command::Opml(crate::cli::OpmlCommand::Import(args)) => {
-            opml::import(&context, &args, &env, &flags)
+            let imported = opml::import(&context, &args, &env, &flags);
+            if imported.is_err() {
+                opml::unstart(started.as_deref());
+            }
+            imported
         }
         Command::Opml(crate::cli::OpmlCommand::Export(args)) => opml::export(&context, &args),
         Command::Completions(_) | Command::Man | Command::Init(_) => {

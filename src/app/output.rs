@@ -187,6 +187,12 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// « 1 source », « 2 sources »: the count with its noun in the right number (English).
+pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Left-align `text` in `width` columns.
 pub fn pad(text: &str, width: usize) -> String {
     let text = fit(text, width);

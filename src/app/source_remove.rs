@@ -2,6 +2,7 @@
 //! health and validators leave the database, and its articles stay or go as the user says;
 //! and the note `fetch` and `sources` give about articles of sources no longer configured.
 
+use super::output::plural;
 use super::{config_file, Context, Outcome, UsageError};
 use crate::cli::SourceRemoveArgs;
 use crate::config::Overrides;
@@ -36,7 +37,7 @@ pub fn run(
             "`{name}` has {} stored: say what becomes of them with --keep-articles (search, show \
              and digests still find them) or --delete-articles (with their tags, index entries \
              and the stories they leave); nothing was changed",
-            plural(stored, "article", "articles")
+            plural(stored as u64, "article", "articles")
         ))
         .into());
     }
@@ -58,21 +59,16 @@ pub fn run(
         (0, _) => "it had no stored article".to_string(),
         (_, true) => format!(
             "deleted its {} and {} left without another copy",
-            plural(removed.articles, "article", "articles"),
-            plural(removed.stories, "story", "stories")
+            plural(removed.articles as u64, "article", "articles"),
+            plural(removed.stories as u64, "story", "stories")
         ),
         (n, false) => format!(
             "kept its {} (`veille search --source {name}` finds them)",
-            plural(n, "article", "articles")
+            plural(n as u64, "article", "articles")
         ),
     };
     println!("{from}; {articles}");
     Ok(Outcome::Success)
-}
-
-/// « 1 article », « 12 articles ».
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A line about the stored articles of sources the configuration no longer names, or none.

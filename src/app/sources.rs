@@ -1,7 +1,7 @@
 //! `veille sources`: every configured source with its health, its recent activity, and the
 //! monitoring form `--failing N` that exits 1 when a source keeps failing.
 
-use super::output::{fit, pad, paint, terminal_width, Style};
+use super::output::{fit, pad, paint, plural, terminal_width, Style};
 use super::{Context, Outcome};
 use crate::cli::{SourcesArgs, TableFormat};
 use crate::model::Source;
@@ -109,8 +109,9 @@ pub fn run(context: &Context, args: &SourcesArgs) -> anyhow::Result<Outcome> {
         Some(threshold) if !rows.is_empty() => {
             let names: Vec<&str> = rows.iter().map(|r| r.source.name.as_str()).collect();
             anyhow::bail!(
-                "{} source(s) failed {threshold} times or more in a row: {}",
-                names.len(),
+                "{} failed {} or more in a row: {}",
+                plural(names.len() as u64, "source", "sources"),
+                plural(threshold, "time", "times"),
                 names.join(", ")
             )
         }
@@ -152,7 +153,10 @@ fn table(out: &mut impl Write, context: &Context, rows: &[Row]) -> anyhow::Resul
                 Style::Error,
             ),
             (Some(error), _) => (
-                format!("{} failure(s): {error}", h.consecutive_failures),
+                format!(
+                    "{}: {error}",
+                    plural(h.consecutive_failures.max(0) as u64, "failure", "failures")
+                ),
                 Style::Error,
             ),
             (None, _) if h.last_attempt.is_none() => ("never fetched".to_string(), Style::Dim),

@@ -30,7 +30,7 @@ fn failing_exits_1_naming_the_sources_that_keep_failing() {
     );
     assert!(
         out.stderr
-            .contains("1 source(s) failed 1 times or more in a row: broken"),
+            .contains("1 source failed 1 time or more in a row: broken"),
         "{out}"
     );
     for _ in 0..2 {
@@ -53,7 +53,7 @@ fn colours_only_when_asked_or_on_a_terminal() {
     assert!(!plain.stdout.contains('\x1b'), "{plain}");
     let coloured = run(&ws, &["sources", "--color", "always"]);
     assert!(
-        coloured.stdout.contains("\x1b[31m1 failure(s): HTTP 500"),
+        coloured.stdout.contains("\x1b[31m1 failure: HTTP 500"),
         "{coloured}"
     );
     let never = run(&ws, &["--color", "never", "sources"]);
