@@ -194,6 +194,12 @@ impl Collector {
         identity::assign(&mut drafts);
         if source.full_content {
             drafts = self.clone().complete(&job, drafts, &mut notes).await;
+        } else if crate::parse::feed::excerpts_only(&drafts) {
+            notes.push(
+                "every item carries a short excerpt (ending with « … » or […]): \
+                 `full_content = true` in its [[source]] would fetch each article's page and store its text"
+                    .to_string(),
+            );
         }
         self.parsed(drafts, source, validators, fallback_url, notes, ready)
             .await

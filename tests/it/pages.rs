@@ -439,3 +439,28 @@ fn the_pages_exact_date_wins_over_the_listings_month_or_day() {
     let agenda = by_title(&articles, "Agenda du mois");
     assert_eq!(agenda["published"], "2026-01-27T13:30:00Z", "{agenda}");
 }
+
+#[test]
+fn a_feed_of_excerpts_gets_a_hint_at_full_content() {
+    let server = Server::start();
+    let ws = workspace(&format!(
+        "\n[[source]]\nname = \"bluemind\"\nurl = \"{}\"\n\n[[source]]\nname = \"linuxfr\"\nurl = \"{}\"\n",
+        server.url("/feeds/bluemind-summary.rss"),
+        server.url("/feeds/linuxfr-news.atom")
+    ));
+    let hint = "`full_content = true` in its [[source]] would fetch each article's page";
+    let fetched = fetch(&ws, &["-v"]);
+    assert_eq!(fetched.code, 0, "{fetched}");
+    let lines: Vec<&str> = fetched
+        .stderr
+        .lines()
+        .filter(|l| l.contains(hint))
+        .collect();
+    assert_eq!(lines.len(), 1, "{fetched}");
+    assert!(lines[0].starts_with("bluemind: "), "{fetched}");
+    let tested = run(&ws, &["source", "test", "bluemind"]);
+    assert_eq!(tested.code, 0, "{tested}");
+    assert!(tested.stdout.contains(hint), "{tested}");
+    let full = run(&ws, &["source", "test", "linuxfr"]);
+    assert!(!full.stdout.contains(hint), "{full}");
+}
