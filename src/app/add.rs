@@ -56,7 +56,10 @@ pub fn run(
                 .title
                 .as_deref()
                 .map_or(String::new(), |t| format!(", « {t} »"));
-            let report = format!("feed, {}{title}", plural(found.items as u64, "item", "items"));
+            let report = format!(
+                "feed, {}{title}",
+                plural(found.items as u64, "item", "items")
+            );
             let new = NewSource {
                 name,
                 url: found.url.to_string(),

@@ -13,7 +13,7 @@ mod opml;
 mod output;
 mod progress;
 mod search;
-mod shell;
+pub mod shell;
 mod show;
 mod source_remove;
 mod source_test;
@@ -211,6 +211,9 @@ mod tests {
 
         let vars = vec![(OsString::from("VEILLE_TIMEZONE"), latin1(b"Europe/\xc9"))];
         let error = environment_from(vars.into_iter()).expect_err("veille reads it");
-        assert!(error.0.contains("VEILLE_TIMEZONE is not valid UTF-8"), "{error}");
+        assert!(
+            error.0.contains("VEILLE_TIMEZONE is not valid UTF-8"),
+            "{error}"
+        );
     }
 }

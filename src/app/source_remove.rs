@@ -44,7 +44,12 @@ pub fn run(
     // The database first: if editing the file then fails, the source is still configured and
     // the same command can be run again.
     let url = configured.map(|s| s.url.to_string());
-    let removed = store.remove_source(name, url.as_deref(), args.delete_articles, chrono::Utc::now())?;
+    let removed = store.remove_source(
+        name,
+        url.as_deref(),
+        args.delete_articles,
+        chrono::Utc::now(),
+    )?;
     if configured.is_some() {
         config_file::remove(context, name, env, flags)?;
     }

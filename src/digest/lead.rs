@@ -42,7 +42,11 @@ pub fn lead(text: &str, max: usize) -> String {
 /// The lines of `text` from its first sentence up to the next heading; all of it when no line
 /// reads as a sentence.
 fn prose(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     let heading = |line: &str| {
         line.chars().count() <= MAX_HEADING_CHARS
             && !line
@@ -156,7 +160,10 @@ mod tests {
             "La société Oxalis annonce une levée de fonds. Elle recrute."
         );
         // A text without a single sentence is kept as it was.
-        assert_eq!(lead("Agenda\n\nSalon du libre", 280), "Agenda Salon du libre");
+        assert_eq!(
+            lead("Agenda\n\nSalon du libre", 280),
+            "Agenda Salon du libre"
+        );
         // A long line without a final mark is prose (a cut excerpt), not a heading.
         let long = format!("{} […]", "mot ".repeat(50).trim_end());
         assert!(lead(&long, 280).starts_with("mot mot"));

@@ -290,7 +290,9 @@ pub fn excerpts_only(drafts: &[ArticleDraft]) -> bool {
     let excerpt = |d: &ArticleDraft| {
         let text = d.text.trim_end();
         text.chars().count() <= MAX_EXCERPT_CHARS
-            && ["…", "[…]", "[...]", "..."].iter().any(|end| text.ends_with(end))
+            && ["…", "[…]", "[...]", "..."]
+                .iter()
+                .any(|end| text.ends_with(end))
     };
     !drafts.is_empty() && drafts.iter().all(excerpt)
 }

@@ -53,7 +53,9 @@ impl Store {
         let mut removed = Removed::default();
         if delete_articles {
             let stories: Vec<i64> = tx
-                .prepare("SELECT DISTINCT story FROM articles WHERE source = ?1 AND story IS NOT NULL")?
+                .prepare(
+                    "SELECT DISTINCT story FROM articles WHERE source = ?1 AND story IS NOT NULL",
+                )?
                 .query_map([name], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             // Tags and fingerprints go by their foreign keys, full-text entries by the trigger.

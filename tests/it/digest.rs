@@ -159,8 +159,11 @@ fn the_period_in_words_includes_today_when_stories_were_stored_today() {
     fetch_ok(&ws);
     // Stored on Wednesday morning; the digest runs that Wednesday at 10:00, `--since 7d`.
     let conn = rusqlite::Connection::open(ws.db_path()).expect("open the test database");
-    conn.execute("UPDATE articles SET fetched_at = '2026-12-02T08:30:00Z'", [])
-        .expect("pin fetched_at");
+    conn.execute(
+        "UPDATE articles SET fetched_at = '2026-12-02T08:30:00Z'",
+        [],
+    )
+    .expect("pin fetched_at");
     let wednesday = |args: &[&str]| {
         let output = veille(&ws)
             .env("VEILLE_NOW", "2026-12-02T10:00:00+01:00")

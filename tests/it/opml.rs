@@ -303,5 +303,8 @@ fn import_into_a_missing_configuration_starts_it() {
     );
     let check = run(&ws, &["check"]);
     assert_eq!(check.code, 0, "{check}");
-    assert!(check.stdout.contains("OK: 1 source (1 enabled), 0 topics"), "{check}");
+    assert!(
+        check.stdout.contains("OK: 1 source (1 enabled), 0 topics"),
+        "{check}"
+    );
 }

@@ -46,7 +46,10 @@ fn removing_a_source_asks_what_becomes_of_its_articles_then_deletes_them() {
 
     let removed = run(&ws, &["source", "remove", "linuxfr", "--delete-articles"]);
     assert_eq!(removed.code, 0, "{removed}");
-    assert!(removed.stdout.contains("deleted its 3 articles"), "{removed}");
+    assert!(
+        removed.stdout.contains("deleted its 3 articles"),
+        "{removed}"
+    );
     let after = std::fs::read_to_string(ws.config_path()).unwrap();
     assert!(after.starts_with("# my watch list\n"), "{after}");
     assert!(!after.contains("linuxfr"), "{after}");
@@ -57,7 +60,11 @@ fn removing_a_source_asks_what_becomes_of_its_articles_then_deletes_them() {
     assert!(search_json(&ws, &["PostgreSQL"]).is_empty());
     let stories = run(&ws, &["stories", "--format", "json"]);
     assert_eq!(stories.code, 0, "{stories}");
-    assert_eq!(stories.json().as_array().map(Vec::len), Some(2), "{stories}");
+    assert_eq!(
+        stories.json().as_array().map(Vec::len),
+        Some(2),
+        "{stories}"
+    );
     // Neither configured nor stored: a name nobody knows, exit 2.
     let search = run(&ws, &["search", "--source", "linuxfr"]);
     assert_eq!(search.code, 2, "{search}");

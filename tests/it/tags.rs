@@ -152,7 +152,13 @@ fn show_prints_the_words_a_pattern_matched_not_the_pattern() {
         .find(|l| l.starts_with("Tag sovereignty: "))
         .unwrap_or_else(|| panic!("no tag line\n{text}"));
     assert!(!line.contains(pattern), "{line}");
-    assert!(line.contains("« souverainete numerique » in title"), "{line}");
+    assert!(
+        line.contains("« souverainete numerique » in title"),
+        "{line}"
+    );
     let json = show_json(&ws, id);
-    assert_eq!(json["tag_reasons"]["sovereignty"][0], "souverainete numerique");
+    assert_eq!(
+        json["tag_reasons"]["sovereignty"][0],
+        "souverainete numerique"
+    );
 }
