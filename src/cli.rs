@@ -1,6 +1,8 @@
 //! The command line, as clap derive structs only: no behaviour here.
 
+use crate::app::shell::{complete_ids, complete_sources, complete_topics};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCompleter;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -13,7 +15,8 @@ pub struct Cli {
     /// The configuration file [default: ./feeds.toml, then $XDG_CONFIG_HOME/veille/feeds.toml]
     #[arg(long, global = true, env = "VEILLE_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// The SQLite database [default: `database` of the configuration, veille.db beside it]
+    /// The SQLite database [default: `settings.database` of the configuration (relative to it),
+    /// else $XDG_DATA_HOME/veille/veille.db]
     #[arg(long, global = true, env = "VEILLE_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// Print only errors
@@ -43,7 +46,7 @@ pub enum Command {
     Show(ShowArgs),
     /// Every configured source with its health
     Sources(SourcesArgs),
-    /// Work on one source: `veille source test NAME`
+    /// Work on one source: `veille source test NAME`, `veille source remove NAME`
     #[command(subcommand)]
     Source(SourceCommand),
     /// Topics with their labels and article counts
@@ -97,7 +100,7 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct FetchArgs {
     /// Fetch only this source (repeatable)
-    #[arg(long = "source", value_name = "NAME")]
+    #[arg(long = "source", value_name = "NAME", add = ArgValueCompleter::new(complete_sources))]
     pub sources: Vec<String>,
     /// Requests in flight overall (overrides the settings)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -119,10 +122,10 @@ pub struct FilterArgs {
     /// Words, "exact phrases", prefix*, AND, OR, NOT, parentheses; accents and case are ignored
     pub query: Vec<String>,
     /// Only articles with this tag (repeatable)
-    #[arg(long = "tag", value_name = "T")]
+    #[arg(long = "tag", value_name = "T", add = ArgValueCompleter::new(complete_topics))]
     pub tags: Vec<String>,
     /// Only articles of this source (repeatable)
-    #[arg(long = "source", value_name = "N")]
+    #[arg(long = "source", value_name = "N", add = ArgValueCompleter::new(complete_sources))]
     pub sources: Vec<String>,
     /// Published at or after: 7d, 36h, 2w, 2026-11-01 or an RFC 3339 time
     #[arg(long, value_name = "S")]
@@ -179,6 +182,7 @@ pub enum SearchFormat {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The article's id, as `search` prints it
+    #[arg(add = ArgValueCompleter::new(complete_ids))]
     pub id: i64,
     #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
     pub format: ShowFormat,
@@ -205,6 +209,8 @@ pub enum SourceCommand {
     Test(SourceTestArgs),
     /// Propose the selectors of a listing page without a feed, writing nothing
     Suggest(SourceSuggestArgs),
+    /// Remove a source from the configuration, keeping or deleting its stored articles
+    Remove(SourceRemoveArgs),
 }
 
 #[derive(Debug, Args)]
@@ -217,8 +223,22 @@ pub struct SourceSuggestArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SourceRemoveArgs {
+    /// The source's name (in the configuration, or of articles still stored)
+    #[arg(add = ArgValueCompleter::new(complete_sources))]
+    pub name: String,
+    /// Keep its stored articles: search, show and digests still find them
+    #[arg(long, conflicts_with = "delete_articles")]
+    pub keep_articles: bool,
+    /// Delete its stored articles, with their tags, index entries and the stories they leave
+    #[arg(long)]
+    pub delete_articles: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct SourceTestArgs {
     /// The source's name in the configuration
+    #[arg(add = ArgValueCompleter::new(complete_sources))]
     pub name: String,
     /// Article pages to fetch at most (the listing shows every item)
     #[arg(long, value_name = "N", default_value_t = 10)]
@@ -293,10 +313,10 @@ pub struct DigestArgs {
     #[arg(long, value_enum)]
     pub format: Option<DigestFormat>,
     /// Only stories with this tag (repeatable)
-    #[arg(long = "tag", value_name = "T")]
+    #[arg(long = "tag", value_name = "T", add = ArgValueCompleter::new(complete_topics))]
     pub tags: Vec<String>,
     /// Only stories carried by this source (repeatable)
-    #[arg(long = "source", value_name = "N")]
+    #[arg(long = "source", value_name = "N", add = ArgValueCompleter::new(complete_sources))]
     pub sources: Vec<String>,
     /// A template that replaces the built-in one of the format (for email: of the HTML part)
     #[arg(long, value_name = "FILE")]

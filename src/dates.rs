@@ -10,7 +10,7 @@
 //! « 28. Januar 2020 »), a month alone (« juin 2024 »), and reads a time without a zone in the
 //! reader's timezone.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use regex::{Captures, Regex};
 use std::sync::OnceLock;
@@ -175,6 +175,32 @@ pub enum Precision {
     Day,
     /// A day and a time of day.
     Time,
+}
+
+/// Of a listing's date and the article page's, the one that says more: the page's when it is
+/// more precise (« 27 janvier 2026 » over « janvier 2026 », a time over a day alone) and agrees
+/// with the listing's (same month, or same day, in `tz`); else the listing's.
+pub fn most_precise(
+    listing: Option<(DateTime<Utc>, Precision)>,
+    page: Option<(DateTime<Utc>, Precision)>,
+    tz: Tz,
+) -> Option<(DateTime<Utc>, Precision)> {
+    let (Some(listed), Some(paged)) = (listing, page) else {
+        return listing.or(page);
+    };
+    let (l, p) = (
+        listed.0.with_timezone(&tz).date_naive(),
+        paged.0.with_timezone(&tz).date_naive(),
+    );
+    let agrees = match listed.1 {
+        Precision::Month => (l.year(), l.month()) == (p.year(), p.month()),
+        Precision::Day | Precision::Time => l == p,
+    };
+    Some(if paged.1 > listed.1 && agrees {
+        paged
+    } else {
+        listed
+    })
 }
 
 /// How much text a page date is looked for in: a date is near the start of what holds it.
@@ -549,5 +575,22 @@ mod tests {
         // A huge text is only looked at from its start.
         let long = format!("{} 3 mars 2025", "x".repeat(1_000_000));
         assert_eq!(page(&long), None);
+    }
+
+    #[test]
+    fn the_more_precise_date_wins_when_it_agrees() {
+        let tz = chrono_tz::Europe::Paris;
+        let month = page("janvier 2026");
+        let day = page("27 janvier 2026");
+        let time = page("27 janvier 2026 à 14:30");
+        assert_eq!(most_precise(month, day, tz), day);
+        assert_eq!(most_precise(day, month, tz), day);
+        assert_eq!(most_precise(day, time, tz), time);
+        assert_eq!(most_precise(time, day, tz), time);
+        assert_eq!(most_precise(None, day, tz), day);
+        assert_eq!(most_precise(month, None, tz), month);
+        // A page date of another month is not the listing's article: the listing stays.
+        assert_eq!(most_precise(month, page("3 mars 2025"), tz), month);
+        assert_eq!(most_precise(day, page("28 janvier 2026 à 10:00"), tz), day);
     }
 }

@@ -9,6 +9,9 @@ use veille::config::ConfigError;
 
 fn main() -> ExitCode {
     limit_malloc_arenas();
+    // `COMPLETE=bash veille` prints the dynamic completion script; the shell then calls veille
+    // back with the words typed, and this answers them (source and topic names, ids) and exits.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
     let cli = Cli::parse();
     match app::run(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

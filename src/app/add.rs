@@ -5,6 +5,7 @@
 //! a feed).
 
 use super::config_file;
+use super::output::plural;
 use super::{Context, Outcome, UsageError};
 use crate::cli::{AddArgs, AddKind};
 use crate::config::edit::{derive_name, NewSource};
@@ -57,7 +58,10 @@ pub fn run(
                 .title
                 .as_deref()
                 .map_or(String::new(), |t| format!(", « {t} »"));
-            let report = format!("feed, {} items{title}", found.items);
+            let report = format!(
+                "feed, {}{title}",
+                plural(found.items as u64, "item", "items")
+            );
             let new = NewSource {
                 name,
                 url: found.url.to_string(),
@@ -181,11 +185,11 @@ fn listing(found: &[Found]) -> String {
         .enumerate()
         .map(|(i, f)| {
             format!(
-                "  {}. {} — {} ({} items)",
+                "  {}. {} — {} ({})",
                 i + 1,
                 f.title.as_deref().unwrap_or("(no title)"),
                 f.url,
-                f.items
+                super::output::plural(f.items as u64, "item", "items")
             )
         })
         .collect::<Vec<_>>()
@@ -331,7 +335,10 @@ fn html_source(
         .map_err(|e| anyhow::anyhow!("{e}; nothing was added"))?;
     let mut taken = config_file::configured_names(context);
     let name = chosen_name(args, None, url, &mut taken)?;
-    let report = format!("html, {} items on the page", listing.items.len());
+    let report = format!(
+        "html, {} on the page",
+        plural(listing.items.len() as u64, "item", "items")
+    );
     Ok((
         NewSource {
             name,

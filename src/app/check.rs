@@ -7,10 +7,10 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
     if !context.quiet {
         let enabled = config.sources.iter().filter(|s| s.enabled).count();
         println!(
-            "{}: OK: {} sources ({enabled} enabled), {} topics; database {}",
+            "{}: OK: {} ({enabled} enabled), {}; database {}",
             config.path.display(),
-            config.sources.len(),
-            config.topics.len(),
+            super::output::plural(config.sources.len() as u64, "source", "sources"),
+            super::output::plural(config.topics.len() as u64, "topic", "topics"),
             config.settings.database.display()
         );
     }

@@ -215,6 +215,12 @@ impl Collector {
         identity::assign(&mut drafts);
         if source.full_content {
             drafts = self.clone().complete(&job, drafts, &mut notes).await;
+        } else if crate::parse::feed::excerpts_only(&drafts) {
+            notes.push(
+                "every item carries a short excerpt (ending with « … » or […]): \
+                 `full_content = true` in its [[source]] would fetch each article's page and store its text"
+                    .to_string(),
+            );
         }
         let report = Report { notes, warnings };
         self.parsed(drafts, source, validators, fallback_url, report, ready)
@@ -364,6 +370,11 @@ impl Collector {
             match result {
                 Ok(article) => {
                     notes.extend(article.notes);
+                    let published = crate::dates::most_precise(
+                        item.published.zip(item.precision),
+                        article.published.zip(article.date_precision),
+                        self.timezone,
+                    );
                     drafts.push(ArticleDraft {
                         guid: None,
                         url: Some(item.url.clone()),
@@ -373,12 +384,9 @@ impl Collector {
                             .or(article.title)
                             .unwrap_or_else(|| item.url.clone()),
                         author: article.author,
-                        published: item.published.or(article.published),
-                        published_approximate: if item.published.is_some() {
-                            item.published_approximate
-                        } else {
-                            article.date_approximate
-                        },
+                        published: published.map(|(d, _)| d),
+                        published_approximate: published
+                            .is_some_and(|(_, p)| p == crate::dates::Precision::Month),
                         summary: article.summary,
                         text: article.text,
                     });

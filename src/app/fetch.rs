@@ -3,6 +3,7 @@
 //! each in one transaction, so a killed run leaves only whole sources behind.
 
 use super::collect::{Collected as Fetch, Collector, Job, Known, KnownQuery, MAX_PAGES_PER_RUN};
+use super::output::plural;
 use super::progress::Reporter;
 use super::{Context, Outcome, UsageError};
 use crate::cli::FetchArgs;
@@ -48,18 +49,23 @@ pub fn run(context: &Context, args: &FetchArgs) -> anyhow::Result<Outcome> {
             n => format!(", {n} skipped"),
         };
         eprintln!(
-            "{} sources: {} new, {} updated, {} unchanged, {} failed{skipped}",
-            totals.sources,
+            "{}: {} new, {} updated, {} unchanged, {} failed{skipped}",
+            plural(totals.sources as u64, "source", "sources"),
             totals.counts.new,
             totals.counts.updated,
             totals.counts.unchanged,
             totals.failed
         );
     }
+    if !context.quiet {
+        if let Some(note) = super::source_remove::unconfigured_note(context, &store)? {
+            eprintln!("{note}");
+        }
+    }
     if let Some(code) = totals.interrupted {
         eprintln!(
-            "interrupted: {} sources not fetched; what was complete is stored, the next fetch does the rest",
-            totals.unfinished
+            "interrupted: {} not fetched; what was complete is stored, the next fetch does the rest",
+            plural(totals.unfinished as u64, "source", "sources")
         );
         return Ok(Outcome::Interrupted(code));
     }
@@ -121,7 +127,7 @@ async fn fetch_all(
                     source.name
                 ));
             }
-            reporter.advance(totals.counts.new, totals.failed);
+            reporter.advance(None, totals.counts.new, totals.failed);
             continue;
         }
         let wait = schedule.retry_after.filter(|t| *t > now);
@@ -134,7 +140,7 @@ async fn fetch_all(
                     until.format("%Y-%m-%d %H:%M UTC")
                 ));
             }
-            reporter.advance(totals.counts.new, totals.failed);
+            reporter.advance(None, totals.counts.new, totals.failed);
             continue;
         }
         let job = Job {
@@ -163,6 +169,7 @@ async fn fetch_all(
                 break;
             };
             let collector = collector.clone();
+            reporter.started(index, &job.source.name);
             tasks.spawn(async move {
                 let started = Instant::now();
                 let url = job.source.url.clone();
@@ -207,7 +214,7 @@ async fn fetch_all(
             &mut totals,
         );
         note_move(context, reporter, store, source, moved.as_ref());
-        reporter.advance(totals.counts.new, totals.failed);
+        reporter.advance(Some(index), totals.counts.new, totals.failed);
         if store.group_articles() >= GROUP_ARTICLES {
             store.end_group()?;
             group_due = None;
@@ -368,7 +375,7 @@ fn record(
                         reporter.line(&format!("warning: {}: {warning}", source.name));
                     }
                 }
-                Ok((counts, format!("{} items", articles.len())))
+                Ok((counts, plural(articles.len() as u64, "item", "items")))
             }),
         Fetch::Failed {
             message,

@@ -15,8 +15,9 @@ mod opml;
 mod output;
 mod progress;
 mod search;
-mod shell;
+pub mod shell;
 mod show;
+mod source_remove;
 mod source_test;
 mod sources;
 mod suggest;
@@ -125,8 +126,21 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         };
         return extract::run(args, &config.settings);
     }
+    // `opml import` may be the first command of a new user: it starts the file it fills.
+    let started = match &cli.command {
+        Command::Opml(crate::cli::OpmlCommand::Import(_)) => {
+            opml::start_config(cli.config.clone(), &env, cli.quiet)?
+        }
+        _ => None,
+    };
     let path = config_path(cli.config.clone(), &env)?;
-    let config = config::load(&path, &env, &flags)?;
+    let config = match config::load(&path, &env, &flags) {
+        Ok(config) => config,
+        Err(e) => {
+            opml::unstart(started.as_deref());
+            return Err(e.into());
+        }
+    };
     let context = Context {
         config,
         quiet: cli.quiet,
@@ -142,13 +156,20 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Sources(args) => sources::run(&context, &args),
         Command::Source(crate::cli::SourceCommand::Test(args)) => source_test::run(&context, &args),
         Command::Source(crate::cli::SourceCommand::Suggest(args)) => suggest::run(&context, &args),
+        Command::Source(crate::cli::SourceCommand::Remove(args)) => {
+            source_remove::run(&context, &args, &env, &flags)
+        }
         Command::Tags(args) => tags::run(&context, &args),
         Command::Retag => tags::retag(&context),
         Command::Tag(args) => tag::run(&context, &args),
         Command::Check => check::run(&context),
         Command::Add(args) => add::run(&context, &args, &env, &flags),
         Command::Opml(crate::cli::OpmlCommand::Import(args)) => {
-            opml::import(&context, &args, &env, &flags)
+            let imported = opml::import(&context, &args, &env, &flags);
+            if imported.is_err() {
+                opml::unstart(started.as_deref());
+            }
+            imported
         }
         Command::Opml(crate::cli::OpmlCommand::Export(args)) => opml::export(&context, &args),
         Command::Completions(_) | Command::Man | Command::Init(_) | Command::Extract(_) => {

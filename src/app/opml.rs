@@ -77,8 +77,8 @@ pub fn import(
             eprintln!("… and {} more skipped", skipped.len() - MAX_LISTED_SKIPS);
         }
         println!(
-            "{} sources imported into {}; skipped: {already} already configured, {twice} listed twice, {invalid} not http(s)",
-            new.len(),
+            "{} imported into {}; skipped: {already} already configured, {twice} listed twice, {invalid} not http(s)",
+            super::output::plural(new.len() as u64, "source", "sources"),
             context.config.path.display()
         );
         if !new.is_empty() {
@@ -86,6 +86,54 @@ pub fn import(
         }
     }
     Ok(Outcome::Success)
+}
+
+/// The first lines of a configuration that `opml import` starts.
+const STARTED: &str = "# veille configuration, started by `veille opml import`.\n\
+# `veille init` writes a commented example with every setting and the default topics.\n\
+[settings]\n";
+
+/// When no configuration exists yet (at `--config`, else at none of the default paths), write
+/// one holding only `[settings]` where `veille init` would, and return its path.
+pub fn start_config(
+    given: Option<std::path::PathBuf>,
+    env: &HashMap<String, String>,
+    quiet: bool,
+) -> anyhow::Result<Option<std::path::PathBuf>> {
+    let path = match given {
+        Some(path) => path,
+        None => {
+            let defaults = crate::config::default_paths(crate::config::config_dir(env));
+            if defaults.iter().any(|p| p.is_file()) {
+                return Ok(None);
+            }
+            match defaults.last() {
+                Some(path) if defaults.len() > 1 => path.clone(),
+                // Neither XDG_CONFIG_HOME nor HOME: the usual error names what to do.
+                _ => return Ok(None),
+            }
+        }
+    };
+    if path.exists() {
+        return Ok(None);
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    }
+    std::fs::write(&path, STARTED).with_context(|| format!("cannot write {}", path.display()))?;
+    if !quiet {
+        eprintln!("created {}", path.display());
+    }
+    Ok(Some(path))
+}
+
+/// Remove the configuration [`start_config`] wrote when the import then failed: a failed
+/// command leaves nothing behind.
+pub fn unstart(started: Option<&std::path::Path>) {
+    if let Some(path) = started {
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 pub fn export(context: &Context, args: &OpmlExportArgs) -> anyhow::Result<Outcome> {

@@ -75,9 +75,11 @@ impl<'a> ArticleJson<'a> {
             .map(|(topic, reasons)| {
                 let mut terms: Vec<serde_json::Value> = Vec::new();
                 for reason in stored_reasons(reasons) {
-                    let term = serde_json::Value::String(reason.term);
-                    if !terms.contains(&term) {
-                        terms.push(term);
+                    for word in reason.words() {
+                        let term = serde_json::Value::String(word.to_string());
+                        if !terms.contains(&term) {
+                            terms.push(term);
+                        }
                     }
                 }
                 (topic.clone(), serde_json::Value::Array(terms))
@@ -101,6 +103,20 @@ pub struct StoredReason {
     /// For a learnt model's term: what it added to the model's log-odds.
     #[serde(default)]
     pub weight: Option<f32>,
+    /// For a pattern: the words it matched (older reasons have none: the pattern is shown).
+    #[serde(default)]
+    pub matched: Vec<String>,
+}
+
+impl StoredReason {
+    /// What to show for it: the words a pattern matched, else the term itself.
+    pub fn words(&self) -> Vec<&str> {
+        if self.matched.is_empty() {
+            vec![self.term.as_str()]
+        } else {
+            self.matched.iter().map(String::as_str).collect()
+        }
+    }
 }
 
 /// The reasons stored with a tag; unreadable JSON reads as none.
@@ -172,6 +188,12 @@ pub fn fit(text: &str, width: usize) -> String {
     }
     out.push('…');
     out
+}
+
+/// « 1 source », « 2 sources »: the count with its noun in the right number (English).
+pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Left-align `text` in `width` columns.

@@ -30,6 +30,27 @@ fn filter(context: &Context, args: &FilterArgs, all: bool) -> Result<Filter, Usa
     })
 }
 
+/// Every `--source` must be configured, or have stored articles (a source removed with
+/// `--keep-articles`): a misspelt name is a usage error, not an empty result.
+fn known_sources(
+    context: &Context,
+    store: &crate::store::Store,
+    names: &[String],
+) -> anyhow::Result<()> {
+    for name in names {
+        if !context.config.sources.iter().any(|s| &s.name == name)
+            && store.count_articles(name)? == 0
+        {
+            return Err(UsageError(format!(
+                "--source {name}: no such source in {} (see `veille sources`)",
+                context.config.path.display()
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// A query FTS5 refused is the user's to fix (exit 2); anything else is a failure.
 fn explain(query: &[String]) -> impl Fn(SearchError) -> anyhow::Error + '_ {
     move |e| match e {
@@ -44,6 +65,7 @@ pub fn run(context: &Context, args: &SearchArgs) -> anyhow::Result<Outcome> {
     let filter = filter(context, &args.filter, args.all)?;
     let tz = context.config.settings.timezone;
     let store = context.open_store()?;
+    known_sources(context, &store, &args.filter.sources)?;
     let rows = store.search(&filter).map_err(explain(&args.filter.query))?;
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -161,6 +183,7 @@ struct StoryJson<'a> {
 pub fn stories(context: &Context, args: &StoriesArgs) -> anyhow::Result<Outcome> {
     let filter = filter(context, &args.filter, false)?;
     let store = context.open_store()?;
+    known_sources(context, &store, &args.filter.sources)?;
     let stories = store
         .stories(&filter)
         .map_err(explain(&args.filter.query))?;

@@ -61,7 +61,10 @@ fn explain(reasons: &[StoredReason]) -> String {
                 r.term,
                 r.weight.unwrap_or_default()
             )),
-            place => parts.push(format!("« {} » in {place}{times}", r.term)),
+            place => parts.push(format!(
+                "« {} » in {place}{times}",
+                r.words().join(" », « ")
+            )),
         }
     }
     if !learnt.is_empty() {

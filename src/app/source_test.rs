@@ -80,11 +80,11 @@ fn render(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} ({}): {}\n{} items would be stored (nothing was stored)\n",
+        "{} ({}): {}\n{} would be stored (nothing was stored)\n",
         source.name,
         source.kind.as_str(),
         source.url,
-        drafts.len()
+        super::output::plural(drafts.len() as u64, "item", "items")
     );
     for (n, draft) in drafts.iter().enumerate() {
         let date = draft.published.map_or_else(

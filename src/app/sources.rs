@@ -1,14 +1,14 @@
 //! `veille sources`: every configured source with its health, its recent activity, and the
 //! monitoring form `--failing N` that exits 1 when a source keeps failing.
 
-use super::output::{fit, pad, paint, terminal_width, Style};
+use super::output::{fit, pad, paint, plural, terminal_width, Style};
 use super::{Context, Outcome};
 use crate::cli::{SourcesArgs, TableFormat};
 use crate::model::Source;
 use crate::store::{Activity, SourceHealth};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 /// Articles counted as recent in the table: the last this many days.
 const RECENT_DAYS: i64 = 30;
@@ -103,12 +103,18 @@ pub fn run(context: &Context, args: &SourcesArgs) -> anyhow::Result<Outcome> {
         TableFormat::Table => table(&mut out, context, &rows)?,
     }
     drop(out);
+    if !context.quiet && args.failing.is_none() {
+        if let Some(note) = super::source_remove::unconfigured_note(context, &store)? {
+            eprintln!("{note}");
+        }
+    }
     match args.failing {
         Some(threshold) if !rows.is_empty() => {
             let names: Vec<&str> = rows.iter().map(|r| r.source.name.as_str()).collect();
             anyhow::bail!(
-                "{} source(s) failed {threshold} times or more in a row: {}",
-                names.len(),
+                "{} failed {} or more in a row: {}",
+                plural(names.len() as u64, "source", "sources"),
+                plural(threshold, "time", "times"),
                 names.join(", ")
             )
         }
@@ -130,7 +136,12 @@ fn table(out: &mut impl Write, context: &Context, rows: &[Row]) -> anyhow::Resul
         .max()
         .unwrap_or(4)
         .clamp(4, 30);
-    let status_width = terminal_width().saturating_sub(name_width + 42).max(20);
+    // Cut to the terminal only: piped, the whole cause is printed (for grep, for a mail).
+    let status_width = if std::io::stdout().is_terminal() {
+        terminal_width().saturating_sub(name_width + 45).max(20)
+    } else {
+        usize::MAX
+    };
     writeln!(
         out,
         "{}  KIND  ARTICLES  30 DAYS  LAST NEW          STATUS",
@@ -145,7 +156,10 @@ fn table(out: &mut impl Write, context: &Context, rows: &[Row]) -> anyhow::Resul
                 Style::Error,
             ),
             (Some(error), _) => (
-                format!("{} failure(s): {error}", h.consecutive_failures),
+                format!(
+                    "{}: {error}",
+                    plural(h.consecutive_failures.max(0) as u64, "failure", "failures")
+                ),
                 Style::Error,
             ),
             (None, _) if h.last_attempt.is_none() => ("never fetched".to_string(), Style::Dim),

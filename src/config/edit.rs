@@ -1,5 +1,6 @@
-//! Appending sources to the text of a `feeds.toml` with toml_edit, so that every comment and
-//! every byte of formatting of the rest of the file is kept; and the names new sources get.
+//! Appending sources to the text of a `feeds.toml` with toml_edit, or removing one, so that
+//! every comment and every byte of formatting of the rest of the file is kept; and the names new
+//! sources get.
 //! Pure: text in, text out. Writing the file and validating the result belong to `app`.
 
 use crate::model::SourceKind;
@@ -39,6 +40,27 @@ pub fn append_sources(text: &str, sources: &[NewSource]) -> Result<String, Strin
     for source in sources {
         tables.push(table_of(source));
     }
+    Ok(document.to_string())
+}
+
+/// `text` without the `[[source]]` table named `name` (and the comments written above it).
+pub fn remove_source(text: &str, name: &str) -> Result<String, String> {
+    let mut document: DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| format!("invalid TOML: {}", e.message().trim()))?;
+    let Some(tables) = document
+        .get_mut("source")
+        .and_then(Item::as_array_of_tables_mut)
+    else {
+        return Err(format!(
+            "no [[source]] table named `{name}`: remove the source by hand"
+        ));
+    };
+    let index = tables
+        .iter()
+        .position(|t| t.get("name").and_then(Item::as_str) == Some(name))
+        .ok_or_else(|| format!("no [[source]] table named `{name}`: remove it by hand"))?;
+    tables.remove(index);
     Ok(document.to_string())
 }
 
@@ -149,6 +171,17 @@ mod tests {
         let parsed: toml::Table = toml::from_str(&out).unwrap();
         assert_eq!(parsed["source"].as_array().unwrap().len(), 2);
         assert!(out.contains("# --- topics ---\n[[topic]]"), "{out}");
+    }
+
+    #[test]
+    fn removing_a_source_keeps_the_rest_of_the_file() {
+        let text = "# mine\n[settings]\nconcurrency = 4 # here\n\n[[source]]\nname = \"a\"\nurl = \"https://a.example/\"\n\n[[source]]\nname = \"b\"\nurl = \"https://b.example/\"\n[source.selectors]\nitem = \"li\"\n\n# topics\n[[topic]]\nname = \"t\"\n";
+        let out = remove_source(text, "b").unwrap();
+        assert_eq!(
+            out,
+            "# mine\n[settings]\nconcurrency = 4 # here\n\n[[source]]\nname = \"a\"\nurl = \"https://a.example/\"\n\n# topics\n[[topic]]\nname = \"t\"\n"
+        );
+        assert!(remove_source(text, "c").is_err());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The lead of an article: its first sentences, as many as fit, cut at a sentence boundary and
-//! never in the middle of a word.
+//! never in the middle of a word; a heading or a dateline is never glued to a sentence.
 
 /// Words that end with a full stop without ending a sentence (« M. Dupont », "e.g. this").
 const ABBREVIATIONS: &[&str] = &[
@@ -7,10 +7,15 @@ const ABBREVIATIONS: &[&str] = &[
     "no", "vs", "mr", "mrs", "ms", "e.g", "i.e", "inc", "ltd", "jr", "sr",
 ];
 
+/// A line this short that ends without a sentence mark is a heading or a dateline, not prose.
+const MAX_HEADING_CHARS: usize = 150;
+
 /// The first sentences of `text` that fit in `max` characters. A first sentence longer than
-/// that is cut at the last word boundary and ends with « … ».
+/// that is cut at the last word boundary and ends with « … ». Headings and datelines (short
+/// lines that end without a sentence mark) before the first sentence are left out, and the
+/// lead ends before the next one.
 pub fn lead(text: &str, max: usize) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = prose(text).split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() <= max {
         return text;
     }
@@ -32,6 +37,28 @@ pub fn lead(text: &str, max: usize) -> String {
     };
     let words = words.trim_end_matches(|c: char| c.is_whitespace() || ",;:–—-(«".contains(c));
     format!("{words}…")
+}
+
+/// The lines of `text` from its first sentence up to the next heading; all of it when no line
+/// reads as a sentence.
+fn prose(text: &str) -> String {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let heading = |line: &str| {
+        line.chars().count() <= MAX_HEADING_CHARS
+            && !line
+                .trim_end_matches(|c: char| "»\"”)’]".contains(c) || c.is_whitespace())
+                .ends_with(['.', '!', '?', '…'])
+    };
+    let Some(first) = lines.iter().position(|l| !heading(l)) else {
+        return text.to_string();
+    };
+    let rest = &lines[first..];
+    let end = rest.iter().position(|l| heading(l)).unwrap_or(rest.len());
+    rest[..end].join("\n")
 }
 
 /// Byte offsets just after each sentence-ending mark (`.`, `!`, `?`, `…`, closing quotes
@@ -123,6 +150,23 @@ mod tests {
         let text =
             "Il a dit « nous y allons. » Puis il est parti vers une longue suite de mots sans fin.";
         assert_eq!(lead(text, 40), "Il a dit « nous y allons. »");
+    }
+
+    #[test]
+    fn datelines_and_headings_are_not_glued_to_a_sentence() {
+        let text = "Communiqué de presse – Paris, le 14 octobre 2025\n\nLa société Oxalis annonce une levée de fonds. Elle recrute.\n\nUne croissance rapide\n\nLe chiffre d’affaires a doublé.";
+        assert_eq!(
+            lead(text, 280),
+            "La société Oxalis annonce une levée de fonds. Elle recrute."
+        );
+        // A text without a single sentence is kept as it was.
+        assert_eq!(
+            lead("Agenda\n\nSalon du libre", 280),
+            "Agenda Salon du libre"
+        );
+        // A long line without a final mark is prose (a cut excerpt), not a heading.
+        let long = format!("{} […]", "mot ".repeat(50).trim_end());
+        assert!(lead(&long, 280).starts_with("mot mot"));
     }
 
     #[test]

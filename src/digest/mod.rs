@@ -257,14 +257,22 @@ pub fn build(
         });
         group.count = group.entries.len();
     }
-    let (first_day, last_day) = words::days(options.since, options.until, options.timezone);
+    // When the newest story of the digest was first stored: the words cover its day.
+    let latest = groups
+        .iter()
+        .flat_map(|g| &g.entries)
+        .flat_map(|e| std::iter::once(e.fetched_at).chain(e.others.iter().map(|o| o.fetched_at)))
+        .filter(|t| *t >= options.since && *t < options.until)
+        .max();
+    let tz = options.timezone;
+    let (first_day, last_day) = words::days(options.since, options.until, latest, tz);
     Digest {
         title: options.title.clone(),
         lang: options.lang,
         period: Period {
             since: options.since,
             until: options.until,
-            words: period_in_words(options.since, options.until, options.timezone, options.lang),
+            words: period_in_words(options.since, options.until, latest, tz, options.lang),
             start: words::full_date(first_day, options.lang),
             end: words::full_date(last_day, options.lang),
         },

@@ -123,21 +123,35 @@ pub fn day_in_words(time: DateTime<Utc>, tz: Tz, lang: Lang) -> String {
 }
 
 /// The first and last local days of `[since, until)`. A period that ends at the time of day it
-/// began (midnight to midnight, or Monday 08:00 to Monday 08:00) ends on the day before.
-pub fn days(since: DateTime<Utc>, until: DateTime<Utc>, tz: Tz) -> (NaiveDate, NaiveDate) {
+/// began (midnight to midnight, or Monday 08:00 to Monday 08:00) ends on the day before, unless
+/// `latest` (when the digest's newest story was first stored) falls on the day it ends: then
+/// that day is in the words, as it is in the digest.
+pub fn days(
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    latest: Option<DateTime<Utc>>,
+    tz: Tz,
+) -> (NaiveDate, NaiveDate) {
     let start = since.with_timezone(&tz);
     let end = until.with_timezone(&tz);
     let mut last = end.date_naive();
-    if end.time() <= start.time() {
+    let stored_on_last = latest.is_some_and(|t| t.with_timezone(&tz).date_naive() == last);
+    if end.time() <= start.time() && !stored_on_last {
         last = last.pred_opt().unwrap_or(last);
     }
     (start.date_naive(), last.max(start.date_naive()))
 }
 
 /// « Semaine du 16 au 22 novembre 2026 », « Du 30 novembre au 6 décembre 2026 »,
-/// "Week of 16 to 22 November 2026"…
-pub fn period_in_words(since: DateTime<Utc>, until: DateTime<Utc>, tz: Tz, lang: Lang) -> String {
-    let (first, last) = days(since, until, tz);
+/// "Week of 16 to 22 November 2026"…; `latest` as in [`days`].
+pub fn period_in_words(
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    latest: Option<DateTime<Utc>>,
+    tz: Tz,
+    lang: Lang,
+) -> String {
+    let (first, last) = days(since, until, latest, tz);
     if first == last {
         let day = full_date(first, lang);
         return match lang {
@@ -177,7 +191,7 @@ mod tests {
     #[test]
     fn periods_read_as_a_person_writes_them() {
         let tz = chrono_tz::Europe::Paris;
-        let words = |a, b, lang| period_in_words(a, b, tz, lang);
+        let words = |a, b, lang| period_in_words(a, b, None, tz, lang);
         // Midnight to midnight, and a Monday-morning cron run to the next.
         assert_eq!(
             words(paris(2026, 11, 16, 0), paris(2026, 11, 23, 0), Lang::Fr),
@@ -215,6 +229,22 @@ mod tests {
         assert_eq!(
             words(paris(2026, 11, 30, 0), paris(2026, 12, 3, 0), Lang::En),
             "From 30 November to 2 December 2026"
+        );
+    }
+
+    #[test]
+    fn a_story_stored_on_the_last_day_puts_that_day_in_the_words() {
+        let tz = chrono_tz::Europe::Paris;
+        // A Wednesday's `--since 7d` at 10:00, its stories stored that morning.
+        let (since, until) = (paris(2026, 11, 25, 10), paris(2026, 12, 2, 10));
+        assert_eq!(
+            period_in_words(since, until, Some(paris(2026, 12, 2, 9)), tz, Lang::Fr),
+            "Du 25 novembre au 2 décembre 2026"
+        );
+        // Nothing stored that day: the week it read before.
+        assert_eq!(
+            period_in_words(since, until, Some(paris(2026, 12, 1, 9)), tz, Lang::Fr),
+            "Semaine du 25 novembre au 1er décembre 2026"
         );
     }
 

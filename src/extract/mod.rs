@@ -42,6 +42,8 @@ pub struct Article {
     pub published: Option<DateTime<Utc>>,
     /// Only the month was given: `published` is its first day.
     pub date_approximate: bool,
+    /// How much of the instant the page gave (month, day, or day and time).
+    pub date_precision: Option<crate::dates::Precision>,
     /// Plain text, paragraphs separated by blank lines.
     pub text: String,
     /// At most [`SUMMARY_MAX_CHARS`] characters: the lead of `text`.
@@ -98,6 +100,7 @@ pub fn article(html: &str, url: &Url, selectors: &PageSelectors, tz: chrono_tz::
         author,
         published: page.published,
         date_approximate: page.date_approximate,
+        date_precision: page.date_precision,
         summary: summarize(&text, SUMMARY_MAX_CHARS),
         text,
         notes,

@@ -361,6 +361,22 @@ fn xml_error_at(text: &str) -> Option<(usize, String)> {
     }
 }
 
+/// A text this short that ends with an ellipsis is an excerpt, not an article.
+const MAX_EXCERPT_CHARS: usize = 1200;
+
+/// Whether every item of a feed carries only an excerpt: a short text ending with « … »,
+/// "[…]" or "[...]" (a summary-only WordPress or SPIP feed), so that `full_content` would help.
+pub fn excerpts_only(drafts: &[ArticleDraft]) -> bool {
+    let excerpt = |d: &ArticleDraft| {
+        let text = d.text.trim_end();
+        text.chars().count() <= MAX_EXCERPT_CHARS
+            && ["…", "[…]", "[...]", "..."]
+                .iter()
+                .any(|end| text.ends_with(end))
+    };
+    !drafts.is_empty() && drafts.iter().all(excerpt)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -109,8 +109,8 @@ pub struct ListingItem {
     pub url: String,
     pub title: Option<String>,
     pub published: Option<DateTime<Utc>>,
-    /// Only the month of `published` was given.
-    pub published_approximate: bool,
+    /// How much of `published` the listing gave (only a month: approximate).
+    pub precision: Option<crate::dates::Precision>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -133,20 +133,22 @@ pub enum ListingError {
     },
 }
 
-/// The date a listing's `date` selector gives, naive times read in `tz`; true when only its
-/// month is known (« novembre 2026 »).
-pub fn listing_date(text: &str, tz: chrono_tz::Tz) -> Option<(DateTime<Utc>, bool)> {
-    let (date, precision) = crate::dates::parse_page_date(text, tz)?;
-    Some((date, precision == crate::dates::Precision::Month))
+/// The date a listing's `date` selector gives, naive times read in `tz`, with how much of it is
+/// known (only a month: « novembre 2026 »).
+pub fn listing_date(
+    text: &str,
+    tz: chrono_tz::Tz,
+) -> Option<(DateTime<Utc>, crate::dates::Precision)> {
+    crate::dates::parse_page_date(text, tz)
 }
 
 /// Read a listing page. `read_date` turns the text of a `date` selector into an instant, and
-/// says whether only its month was known.
+/// says how much of it was known.
 pub fn parse_listing(
     html: &str,
     page_url: &Url,
     selectors: &ListingSelectors,
-    read_date: impl Fn(&str) -> Option<(DateTime<Utc>, bool)>,
+    read_date: impl Fn(&str) -> Option<(DateTime<Utc>, crate::dates::Precision)>,
 ) -> Result<Listing, ListingError> {
     let document = Html::parse_document(&crate::normalize::bound_nesting(html));
     let base = base_url(&document, page_url);
@@ -184,7 +186,7 @@ pub fn parse_listing(
             url,
             title,
             published: date.map(|(d, _)| d),
-            published_approximate: date.is_some_and(|(_, approximate)| approximate),
+            precision: date.map(|(_, precision)| precision),
         });
     }
     if items.is_empty() {
@@ -244,11 +246,11 @@ mod tests {
         .unwrap()
     }
 
-    fn no_date(_: &str) -> Option<(DateTime<Utc>, bool)> {
+    fn no_date(_: &str) -> Option<(DateTime<Utc>, crate::dates::Precision)> {
         None
     }
 
-    fn paris(text: &str) -> Option<(DateTime<Utc>, bool)> {
+    fn paris(text: &str) -> Option<(DateTime<Utc>, crate::dates::Precision)> {
         listing_date(text, chrono_tz::Europe::Paris)
     }
 

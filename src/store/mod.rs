@@ -5,11 +5,13 @@ mod cluster;
 mod corrections;
 mod digest;
 mod read;
+mod remove;
 mod write;
 
 pub use corrections::{Correction, Example, StoredModel};
 pub use digest::{DigestRecord, NewDigest};
 pub use read::{Activity, ArticleRow, Filter, SearchError, SourceHealth};
+pub use remove::Removed;
 pub use write::{format_time, Failure, RetagCounts, Schedule, WriteCounts};
 
 use anyhow::{bail, Context};
@@ -29,6 +31,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_story_index.sql"),
     include_str!("migrations/0009_item_identity.sql"),
     include_str!("migrations/0010_tag_corrections.sql"),
+    include_str!("migrations/0011_source_removal.sql"),
 ];
 
 /// The schema step that brought stories: a database upgraded past it clusters its backlog.

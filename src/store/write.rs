@@ -262,7 +262,7 @@ impl Store {
         self.conn.execute(
             "INSERT INTO sources (name, kind, url, last_attempt, consecutive_failures, last_error, retry_after, gone)
              VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7)
-             ON CONFLICT (name) DO UPDATE SET kind = ?2, url = ?3, last_attempt = ?4,
+             ON CONFLICT (name) DO UPDATE SET removed_at = NULL, kind = ?2, url = ?3, last_attempt = ?4,
                  consecutive_failures = consecutive_failures + 1, last_error = ?5, retry_after = ?6, gone = ?7",
             params![
                 source.name,
@@ -517,7 +517,7 @@ fn record_success(tx: &Connection, source: &Source, now: &str) -> rusqlite::Resu
     tx.prepare_cached(
         "INSERT INTO sources (name, kind, url, last_attempt, last_success, consecutive_failures)
          VALUES (?1, ?2, ?3, ?4, ?4, 0)
-         ON CONFLICT (name) DO UPDATE SET kind = ?2, url = ?3, last_attempt = ?4, last_success = ?4,
+         ON CONFLICT (name) DO UPDATE SET removed_at = NULL, kind = ?2, url = ?3, last_attempt = ?4, last_success = ?4,
              consecutive_failures = 0, last_error = NULL, retry_after = NULL, gone = 0,
              moved_to = NULL",
     )?

@@ -105,6 +105,7 @@ fn hand_reason() -> Reason {
         place: Place::Hand,
         count: 1,
         weight: None,
+        matched: Vec::new(),
     }
 }
 
@@ -482,6 +483,7 @@ impl Learnt {
                     place: Place::Model,
                     count: n,
                     weight: Some((w * 100.0).round() / 100.0),
+                    matched: Vec::new(),
                 })
                 .collect(),
         }

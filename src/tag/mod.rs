@@ -117,7 +117,14 @@ pub struct Reason {
     /// For [`Place::Model`]: what the term added to the model's log-odds in this article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f32>,
+    /// For a pattern: the distinct words it matched (folded, as it was run on), first found
+    /// first, at most [`MAX_MATCHED`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub matched: Vec<String>,
 }
+
+/// The words of a pattern's matches kept in its reason, at most.
+const MAX_MATCHED: usize = 5;
 
 /// Where a reason was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -166,7 +173,7 @@ impl Assessment {
 }
 
 /// One match of a term in one place; `start..end` locate keyword matches in the word form.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Hit {
     topic: usize,
     place: Place,
@@ -175,14 +182,17 @@ struct Hit {
     start: usize,
     end: usize,
     term: usize,
+    /// What a pattern matched.
+    matched: Option<String>,
 }
 
 /// The occurrences of one term in one place, once nested keyword matches are dropped.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Found {
     term: usize,
     place: Place,
     count: u32,
+    matched: Vec<String>,
 }
 
 impl Rules {
@@ -451,6 +461,7 @@ impl Rules {
                 place: found.place,
                 count: found.count,
                 weight: None,
+                matched: found.matched.clone(),
             })
             .collect()
     }
@@ -469,6 +480,7 @@ impl Rules {
                     start: m.start(),
                     end: m.end(),
                     term,
+                    matched: None,
                 });
             }
         }
@@ -488,6 +500,7 @@ impl Rules {
                     start: m.start(),
                     end: m.end(),
                     term: *term,
+                    matched: Some(m.as_str().trim().to_string()),
                 });
             }
         }
@@ -506,7 +519,7 @@ impl Rules {
                 h.term,
             )
         });
-        let mut kept: Vec<(usize, Place)> = Vec::with_capacity(hits.len());
+        let mut kept: Vec<(usize, Place, Option<String>)> = Vec::with_capacity(hits.len());
         let mut group = None;
         let mut reach = 0;
         for hit in &hits {
@@ -522,19 +535,26 @@ impl Rules {
                 }
                 reach = hit.end;
             }
-            kept.push((hit.term, hit.place));
+            kept.push((hit.term, hit.place, hit.matched.clone()));
         }
-        kept.sort_unstable();
+        // Stable: a pattern's matches stay in the order they were found.
+        kept.sort_by_key(|(term, place, _)| (*term, *place));
         let mut counts: Vec<Found> = Vec::new();
-        for (term, place) in kept {
+        for (term, place, matched) in kept {
             match counts.last_mut() {
                 Some(f) if f.term == term && f.place == place => {
-                    f.count = f.count.saturating_add(1)
+                    f.count = f.count.saturating_add(1);
+                    if let Some(m) = matched {
+                        if f.matched.len() < MAX_MATCHED && !f.matched.contains(&m) {
+                            f.matched.push(m);
+                        }
+                    }
                 }
                 _ => counts.push(Found {
                     term,
                     place,
                     count: 1,
+                    matched: matched.into_iter().collect(),
                 }),
             }
         }
@@ -548,6 +568,7 @@ fn source_reason(tag: &str) -> Reason {
         place: Place::Source,
         count: 1,
         weight: None,
+        matched: Vec::new(),
     }
 }
 

@@ -38,7 +38,7 @@ fn a_wordpress_page_lists_its_feeds_and_the_one_picked_is_added_keeping_comments
             server.url("/sites/discover/feed.rss")
         ),
         format!(
-            "2. Commentaires pour Le Cercle du Libre — {} (1 items)",
+            "2. Commentaires pour Le Cercle du Libre — {} (1 item)",
             server.url("/sites/discover/comments.rss")
         ),
         format!("3. Le Cercle du Libre — {atom} (2 items)"),

@@ -149,6 +149,75 @@ fn golden_markdown_and_text_digests() {
 }
 
 #[test]
+fn the_period_in_words_includes_today_when_stories_were_stored_today() {
+    let server = Server::start();
+    let ws = Workspace::empty();
+    ws.write_raw(&config(
+        &[("linuxfr", &server.url("/feeds/linuxfr-news.atom"))],
+        "",
+    ));
+    fetch_ok(&ws);
+    // Stored on Wednesday morning; the digest runs that Wednesday at 10:00, `--since 7d`.
+    let conn = rusqlite::Connection::open(ws.db_path()).expect("open the test database");
+    conn.execute(
+        "UPDATE articles SET fetched_at = '2026-12-02T08:30:00Z'",
+        [],
+    )
+    .expect("pin fetched_at");
+    let wednesday = |args: &[&str]| {
+        let output = veille(&ws)
+            .env("VEILLE_NOW", "2026-12-02T10:00:00+01:00")
+            .arg("digest")
+            .args(args)
+            .output()
+            .expect("run veille digest");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let json: Value = serde_json::from_str(&wednesday(&["--since", "7d", "--format", "json"]))
+        .expect("digest JSON");
+    assert!(
+        !json["stories"].as_array().expect("stories").is_empty(),
+        "{json}"
+    );
+    assert_eq!(json["period"], "Du 25 novembre au 2 décembre 2026");
+    let text = wednesday(&["--since", "7d", "--format", "text"]);
+    assert!(text.contains("Du 25 novembre au 2 décembre 2026"), "{text}");
+}
+
+#[test]
+fn a_dateline_or_a_heading_is_not_glued_to_the_lead() {
+    let server = Server::start();
+    let item = Item::new(
+        "Oxalis lève 12 millions d’euros",
+        "https://oxalis.example/communique",
+    )
+    .description(
+        "<p>Communiqué de presse – Paris, le 14 octobre 2025</p>\
+         <p>Oxalis, éditeur de logiciels libres, annonce une levée de 12 millions d’euros. \
+         Elle servira à recruter quarante personnes.</p>\
+         <h2>Une croissance rapide</h2><p>Le chiffre d’affaires a doublé en un an.</p>",
+    );
+    server.route(
+        "/oxalis.rss",
+        Route::Fixed(Reply::feed(
+            "application/rss+xml",
+            rss("Oxalis", "https://oxalis.example/", &[item]),
+        )),
+    );
+    let ws = Workspace::empty();
+    ws.write_raw(&config(&[("oxalis", &server.url("/oxalis.rss"))], ""));
+    fetch_ok(&ws);
+    let json = ok(run(&ws, &["digest", "--since", "7d", "--format", "json"])).json();
+    assert_eq!(
+        json["stories"][0]["lead"],
+        "Oxalis, éditeur de logiciels libres, annonce une levée de 12 millions d’euros. \
+         Elle servira à recruter quarante personnes.",
+        "{json}"
+    );
+}
+
+#[test]
 fn json_lists_every_story_with_its_members() {
     let (_server, ws) = fixed_corpus("");
     let run = ok(digest_at_now(&ws, &["--format", "json"]));

@@ -12,6 +12,7 @@ mod init;
 mod learning;
 mod opml;
 mod pages;
+mod remove;
 mod search;
 mod shell;
 mod sources;

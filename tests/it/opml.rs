@@ -268,3 +268,43 @@ fn ten_thousand_outlines_import_in_one_write() {
     assert!(imported.iter().any(|s| s.0 == "blog-7-100"));
     assert!(imported.iter().all(|s| s.2 == ["veille"]));
 }
+
+#[test]
+fn import_into_a_missing_configuration_starts_it() {
+    let ws = Workspace::empty();
+    let opml = ws.path().join("reader.opml");
+    std::fs::write(
+        &opml,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0"><head><title>Mes flux</title></head><body>
+  <outline text="Logiciel libre">
+    <outline type="rss" text="LinuxFr.org" title="LinuxFr.org" xmlUrl="https://linuxfr.org/news.atom"/>
+  </outline>
+</body></opml>"#,
+    )
+    .expect("write the OPML file");
+    // A file that is not OPML creates nothing.
+    let bad = ws.path().join("notes.txt");
+    std::fs::write(&bad, "pas de l'OPML").expect("write");
+    let refused = run(&ws, &["opml", "import", bad.to_str().unwrap()]);
+    assert_eq!(refused.code, 2, "{refused}");
+    assert!(!ws.config_path().exists(), "{refused}");
+
+    let out = run(&ws, &["opml", "import", opml.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.stdout.starts_with("1 source imported"), "{out}");
+    assert_eq!(
+        sources(&ws),
+        [(
+            "linuxfr-org".to_string(),
+            "https://linuxfr.org/news.atom".to_string(),
+            vec!["logiciel-libre".to_string()]
+        )]
+    );
+    let check = run(&ws, &["check"]);
+    assert_eq!(check.code, 0, "{check}");
+    assert!(
+        check.stdout.contains("OK: 1 source (1 enabled), 0 topics"),
+        "{check}"
+    );
+}

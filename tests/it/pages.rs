@@ -405,3 +405,93 @@ fn a_listing_whose_pages_all_fail_is_a_warning_of_the_source() {
         "{health:#}"
     );
 }
+
+/// A listing that dates its teasers by the month only (« janvier 2026 ») or by the day, and
+/// article pages that give the exact day and time.
+fn dated_site(server: &Server) -> String {
+    let page = |title: &str, byline: &str, meta: &str| {
+        format!(
+            "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{title}</title>{meta}</head>\
+             <body><article><h1>{title}</h1><p class=\"byline\">{byline}</p>\
+             <div class=\"texte\"><p>La communauté a publié un bilan détaillé de l’année écoulée, avec les chiffres \
+             des contributions, des rencontres et des nouveaux projets accueillis.</p></div></article></body></html>"
+        )
+    };
+    let html = |body: String| Route::Fixed(Reply::feed("text/html; charset=utf-8", body));
+    server.route(
+        "/dates/bilan.html",
+        html(page("Bilan de l’année", "Publié le 27 janvier 2026", "")),
+    );
+    server.route(
+        "/dates/agenda.html",
+        html(page(
+            "Agenda du mois",
+            "Publié le 27 janvier 2026",
+            "<meta property=\"article:published_time\" content=\"2026-01-27T14:30:00+01:00\">",
+        )),
+    );
+    server.route(
+        "/dates/index.html",
+        html(
+            "<html><body><ul>\
+             <li class=\"item\"><a href=\"bilan.html\">Bilan de l’année</a><span class=\"date\">janvier 2026</span></li>\
+             <li class=\"item\"><a href=\"agenda.html\">Agenda du mois</a><span class=\"date\">27 janvier 2026</span></li>\
+             </ul></body></html>"
+                .to_string(),
+        ),
+    );
+    format!(
+        r#"
+[[source]]
+name = "dates"
+kind = "html"
+url = "{}"
+[source.selectors]
+item = "li.item"
+link = "a@href"
+title = "a"
+date = "span.date"
+content = "div.texte"
+"#,
+        server.url("/dates/index.html")
+    )
+}
+
+#[test]
+fn the_pages_exact_date_wins_over_the_listings_month_or_day() {
+    let server = Server::start();
+    let ws = workspace(&dated_site(&server));
+    let run = fetch(&ws, &[]);
+    assert_eq!(run.code, 0, "{run}");
+    let articles = all_articles(&ws);
+    let bilan = by_title(&articles, "Bilan de l’année");
+    assert_eq!(bilan["published"], "2026-01-26T23:00:00Z", "{bilan}");
+    assert!(bilan.get("published_approximate").is_none(), "{bilan}");
+    let agenda = by_title(&articles, "Agenda du mois");
+    assert_eq!(agenda["published"], "2026-01-27T13:30:00Z", "{agenda}");
+}
+
+#[test]
+fn a_feed_of_excerpts_gets_a_hint_at_full_content() {
+    let server = Server::start();
+    let ws = workspace(&format!(
+        "\n[[source]]\nname = \"bluemind\"\nurl = \"{}\"\n\n[[source]]\nname = \"linuxfr\"\nurl = \"{}\"\n",
+        server.url("/feeds/bluemind-summary.rss"),
+        server.url("/feeds/linuxfr-news.atom")
+    ));
+    let hint = "`full_content = true` in its [[source]] would fetch each article's page";
+    let fetched = fetch(&ws, &["-v"]);
+    assert_eq!(fetched.code, 0, "{fetched}");
+    let lines: Vec<&str> = fetched
+        .stderr
+        .lines()
+        .filter(|l| l.contains(hint))
+        .collect();
+    assert_eq!(lines.len(), 1, "{fetched}");
+    assert!(lines[0].starts_with("bluemind: "), "{fetched}");
+    let tested = run(&ws, &["source", "test", "bluemind"]);
+    assert_eq!(tested.code, 0, "{tested}");
+    assert!(tested.stdout.contains(hint), "{tested}");
+    let full = run(&ws, &["source", "test", "linuxfr"]);
+    assert!(!full.stdout.contains(hint), "{full}");
+}

@@ -30,7 +30,7 @@ fn failing_exits_1_naming_the_sources_that_keep_failing() {
     );
     assert!(
         out.stderr
-            .contains("1 source(s) failed 1 times or more in a row: broken"),
+            .contains("1 source failed 1 time or more in a row: broken"),
         "{out}"
     );
     for _ in 0..2 {
@@ -53,7 +53,7 @@ fn colours_only_when_asked_or_on_a_terminal() {
     assert!(!plain.stdout.contains('\x1b'), "{plain}");
     let coloured = run(&ws, &["sources", "--color", "always"]);
     assert!(
-        coloured.stdout.contains("\x1b[31m1 failure(s): HTTP 500"),
+        coloured.stdout.contains("\x1b[31m1 failure: HTTP 500"),
         "{coloured}"
     );
     let never = run(&ws, &["--color", "never", "sources"]);
@@ -88,5 +88,52 @@ fn activity_of_the_last_30_days_and_possibly_stale_sources() {
             .stdout
             .contains("possibly stale: nothing new for over 30 days"),
         "{table}"
+    );
+}
+
+#[test]
+fn the_failure_reason_is_cut_on_a_terminal_only() {
+    let server = Server::start();
+    // A mismatched end tag of a long name: the parser's message quotes it.
+    let name = "element-au-nom-particulierement-long".repeat(4);
+    server.route(
+        "/broken.rss",
+        Route::Fixed(crate::common::Reply::feed(
+            "application/rss+xml",
+            format!("<rss version=\"2.0\"><channel><{name}>x</channel></rss>"),
+        )),
+    );
+    let ws = Workspace::new(
+        &[
+            ("linuxfr", &server.url("/feeds/linuxfr-news.atom")),
+            ("unreachable", &server.url("/broken.rss")),
+        ],
+        &[],
+    );
+    let fetched = fetch(&ws, &[]);
+    assert_eq!(fetched.code, 3, "{fetched}");
+    let error = sources_json(&ws)
+        .iter()
+        .find(|s| s["name"] == "unreachable")
+        .and_then(|s| s["last_error"].as_str().map(String::from))
+        .expect("the failure is recorded");
+    assert!(error.chars().count() > 120, "a long reason: {error}");
+
+    let piped = run(&ws, &["sources"]).stdout;
+    let line = piped
+        .lines()
+        .find(|l| l.starts_with("unreachable"))
+        .unwrap_or_else(|| panic!("{piped}"));
+    assert!(line.ends_with(&error), "piped, the whole reason: {line}");
+
+    let screen = crate::common::terminal::run_on_terminal(&ws, &["sources"]).stdout;
+    let line = screen
+        .lines()
+        .find(|l| l.starts_with("unreachable"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(line.trim_end().ends_with('…'), "{line}");
+    assert!(
+        unicode_width::UnicodeWidthStr::width(line.trim_end()) <= crate::common::terminal::COLUMNS,
+        "{line}"
     );
 }

@@ -128,3 +128,37 @@ fn retag_applies_edited_rules_to_stored_articles() {
     let again = run(&ws2, &["retag"]);
     assert!(again.stderr.contains("0 tags added, 0 removed"), "{again}");
 }
+
+#[test]
+fn show_prints_the_words_a_pattern_matched_not_the_pattern() {
+    let server = Server::start();
+    let pattern = r"souverain\w*\s+num\w+";
+    let topics = format!(
+        "\n[[topic]]\nname = \"sovereignty\"\nlabel = \"Souveraineté\"\npatterns = ['{pattern}']\nmin_score = 1\n"
+    );
+    let ws = workspace(&server, &topics);
+    fetch_ok(&ws);
+    let all = search_json(&ws, &["--all"]);
+    let doctrine = by_title(
+        &all,
+        "Souveraineté numérique : l’État publie sa doctrine « cloud au centre »",
+    );
+    let id = id_of(doctrine);
+    let text = run(&ws, &["show", &id.to_string()]);
+    assert_eq!(text.code, 0, "{text}");
+    let line = text
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Tag sovereignty: "))
+        .unwrap_or_else(|| panic!("no tag line\n{text}"));
+    assert!(!line.contains(pattern), "{line}");
+    assert!(
+        line.contains("« souverainete numerique » in title"),
+        "{line}"
+    );
+    let json = show_json(&ws, id);
+    assert_eq!(
+        json["tag_reasons"]["sovereignty"][0],
+        "souverainete numerique"
+    );
+}

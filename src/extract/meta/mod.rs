@@ -30,6 +30,8 @@ pub struct PageMeta {
     pub published: Option<DateTime<Utc>>,
     /// The date was only a month (« juin 2024 »): `published` is the first of that month.
     pub date_approximate: bool,
+    /// How much of the instant the page gave (month, day, or day and time).
+    pub date_precision: Option<crate::dates::Precision>,
     /// The site's own name (`og:site_name`, the JSON-LD publisher), when it gives one.
     pub site_name: Option<String>,
 }
@@ -57,6 +59,7 @@ pub fn metadata_at(
         author: author::author(page, &facts),
         published,
         date_approximate: precision == Some(crate::dates::Precision::Month),
+        date_precision: precision,
         site_name: facts.site_names.first().cloned(),
     }
 }

@@ -47,6 +47,7 @@ fn corrections_set_and_remove_over_any_tag() {
         place: Place::Title,
         count: 1,
         weight: None,
+        matched: Vec::new(),
     };
     let tags = vec![
         tag("sovereignty", vec![rule.clone()]),

@@ -7,6 +7,7 @@ pub mod feeds;
 mod selftest;
 pub mod server;
 pub mod smtp;
+pub mod terminal;
 
 pub use server::{Reply, Route, Server};
 

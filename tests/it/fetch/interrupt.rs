@@ -43,7 +43,7 @@ fn stopped_by(signal: &str, expected: i32) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(expected), "{stderr}");
     assert!(
-        stderr.contains("interrupted: 1 sources not fetched"),
+        stderr.contains("interrupted: 1 source not fetched"),
         "{stderr}"
     );
     assert!(

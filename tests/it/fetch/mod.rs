@@ -10,6 +10,7 @@ mod identity;
 mod interrupt;
 mod lock;
 mod options;
+mod progress;
 mod scale;
 mod shared_links;
 mod unread;

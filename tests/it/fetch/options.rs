@@ -93,7 +93,7 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
             1,
             "only the summary line with --progress {mode}: {run}"
         );
-        assert!(lines[0].starts_with("1 sources: "), "{run}");
+        assert!(lines[0].starts_with("1 source: "), "{run}");
     }
     let bad = fetch(&ws, &["--progress", "sometimes"]);
     assert_eq!(bad.code, 2, "{bad}");
