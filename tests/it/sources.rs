@@ -1,23 +1,12 @@
 //! `veille sources`: health at a glance (colours only when asked or on a terminal), recent
 //! activity, possibly stale sources, and `--failing N` for monitoring.
 
-use crate::common::{fetch, run, sources_json, Route, Server, Workspace};
-
-fn two_sources(server: &Server) -> Workspace {
-    server.route("/broken", Route::status(500));
-    Workspace::new(
-        &[
-            ("linuxfr", &server.url("/feeds/linuxfr-news.atom")),
-            ("broken", &server.url("/broken")),
-        ],
-        &[],
-    )
-}
+use crate::common::{fetch, good_and_broken, run, sources_json, Route, Server, Workspace};
 
 #[test]
 fn failing_exits_1_naming_the_sources_that_keep_failing() {
     let server = Server::start();
-    let ws = two_sources(&server);
+    let ws = good_and_broken(&server);
     assert_eq!(fetch(&ws, &[]).code, 3);
     // One failure is not "failing 3 times in a row" yet.
     let out = run(&ws, &["sources", "--failing"]);
@@ -47,7 +36,7 @@ fn failing_exits_1_naming_the_sources_that_keep_failing() {
 #[test]
 fn colours_only_when_asked_or_on_a_terminal() {
     let server = Server::start();
-    let ws = two_sources(&server);
+    let ws = good_and_broken(&server);
     fetch(&ws, &[]);
     let plain = run(&ws, &["sources"]);
     assert!(!plain.stdout.contains('\x1b'), "{plain}");
@@ -63,7 +52,7 @@ fn colours_only_when_asked_or_on_a_terminal() {
 #[test]
 fn activity_of_the_last_30_days_and_possibly_stale_sources() {
     let server = Server::start();
-    let ws = two_sources(&server);
+    let ws = good_and_broken(&server);
     fetch(&ws, &[]);
     let health = sources_json(&ws);
     let linuxfr = health.iter().find(|s| s["name"] == "linuxfr").unwrap();

@@ -279,6 +279,18 @@ pub fn fetch_ok(ws: &Workspace) -> Run {
     run
 }
 
+/// Two sources: LinuxFr's Atom feed from `fixtures/`, and one answering HTTP 500 at `/broken`.
+pub fn good_and_broken(server: &Server) -> Workspace {
+    server.route("/broken", Route::status(500));
+    Workspace::new(
+        &[
+            ("linuxfr", &server.url("/feeds/linuxfr-news.atom")),
+            ("broken", &server.url("/broken")),
+        ],
+        &[],
+    )
+}
+
 /// One workspace, one source served from `fixtures/`, fetched once successfully.
 pub fn fetch_fixture(name: &str, path: &str) -> (Server, Workspace, Vec<Value>) {
     let server = Server::start();

@@ -2,7 +2,9 @@
 //! `--quiet` keeping only the error lines, `--source` fetching one source alone.
 
 use crate::common::feeds::rss;
-use crate::common::{all_articles, fetch, fetch_ok, Reply, Route, Server, Workspace};
+use crate::common::{
+    all_articles, fetch, fetch_ok, good_and_broken, Reply, Route, Server, Workspace,
+};
 
 #[test]
 fn user_agent_from_settings_is_sent() {
@@ -27,14 +29,7 @@ fn user_agent_from_settings_is_sent() {
 #[test]
 fn quiet_prints_only_the_error_lines() {
     let server = Server::start();
-    server.route("/broken", Route::status(500));
-    let ws = Workspace::new(
-        &[
-            ("linuxfr", &server.url("/feeds/linuxfr-news.atom")),
-            ("broken", &server.url("/broken")),
-        ],
-        &[],
-    );
+    let ws = good_and_broken(&server);
     let run = fetch(&ws, &["--quiet"]);
     assert_eq!(run.code, 3, "{run}");
     let lines: Vec<&str> = run

@@ -3,20 +3,13 @@
 
 use crate::common::feeds::rss;
 use crate::common::terminal::run_on_terminal;
-use crate::common::{fetch, Reply, Route, Server, Workspace};
+use crate::common::{fetch, good_and_broken, Reply, Route, Server, Workspace};
 use std::time::Duration;
 
 #[test]
 fn error_and_verbose_lines_come_through_every_progress_mode() {
     let server = Server::start();
-    server.route("/broken", Route::status(500));
-    let ws = Workspace::new(
-        &[
-            ("linuxfr", &server.url("/feeds/linuxfr-news.atom")),
-            ("broken", &server.url("/broken")),
-        ],
-        &[],
-    );
+    let ws = good_and_broken(&server);
     for mode in ["always", "auto", "never"] {
         let run = fetch(&ws, &["-v", "--force", "--progress", mode]);
         assert_eq!(run.code, 3, "{run}");
