@@ -1,8 +1,6 @@
 //! The command line, as clap derive structs only: no behaviour here.
 
-use crate::app::shell::{complete_ids, complete_sources, complete_topics};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use clap_complete::ArgValueCompleter;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -100,7 +98,7 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct FetchArgs {
     /// Fetch only this source (repeatable)
-    #[arg(long = "source", value_name = "NAME", add = ArgValueCompleter::new(complete_sources))]
+    #[arg(long = "source", value_name = "NAME")]
     pub sources: Vec<String>,
     /// Requests in flight overall (overrides the settings)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -122,10 +120,10 @@ pub struct FilterArgs {
     /// Words, "exact phrases", prefix*, AND, OR, NOT, parentheses; accents and case are ignored
     pub query: Vec<String>,
     /// Only articles with this tag (repeatable)
-    #[arg(long = "tag", value_name = "T", add = ArgValueCompleter::new(complete_topics))]
+    #[arg(long = "tag", value_name = "T")]
     pub tags: Vec<String>,
     /// Only articles of this source (repeatable)
-    #[arg(long = "source", value_name = "N", add = ArgValueCompleter::new(complete_sources))]
+    #[arg(long = "source", value_name = "N")]
     pub sources: Vec<String>,
     /// Published at or after: 7d, 36h, 2w, 2026-11-01 or an RFC 3339 time
     #[arg(long, value_name = "S")]
@@ -182,7 +180,6 @@ pub enum SearchFormat {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The article's id, as `search` prints it
-    #[arg(add = ArgValueCompleter::new(complete_ids))]
     pub id: i64,
     #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
     pub format: ShowFormat,
@@ -225,7 +222,6 @@ pub struct SourceSuggestArgs {
 #[derive(Debug, Args)]
 pub struct SourceRemoveArgs {
     /// The source's name (in the configuration, or of articles still stored)
-    #[arg(add = ArgValueCompleter::new(complete_sources))]
     pub name: String,
     /// Keep its stored articles: search, show and digests still find them
     #[arg(long, conflicts_with = "delete_articles")]
@@ -238,7 +234,6 @@ pub struct SourceRemoveArgs {
 #[derive(Debug, Args)]
 pub struct SourceTestArgs {
     /// The source's name in the configuration
-    #[arg(add = ArgValueCompleter::new(complete_sources))]
     pub name: String,
     /// Article pages to fetch at most (the listing shows every item)
     #[arg(long, value_name = "N", default_value_t = 10)]
@@ -313,10 +308,10 @@ pub struct DigestArgs {
     #[arg(long, value_enum)]
     pub format: Option<DigestFormat>,
     /// Only stories with this tag (repeatable)
-    #[arg(long = "tag", value_name = "T", add = ArgValueCompleter::new(complete_topics))]
+    #[arg(long = "tag", value_name = "T")]
     pub tags: Vec<String>,
     /// Only stories carried by this source (repeatable)
-    #[arg(long = "source", value_name = "N", add = ArgValueCompleter::new(complete_sources))]
+    #[arg(long = "source", value_name = "N")]
     pub sources: Vec<String>,
     /// A template that replaces the built-in one of the format (for email: of the HTML part)
     #[arg(long, value_name = "FILE")]

@@ -226,14 +226,7 @@ pub fn parse_page_date(text: &str, tz: Tz) -> Option<(DateTime<Utc>, Precision)>
 
 /// At most `max` bytes of `text`, cut on a character boundary.
 fn prefix_chars(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
+    &text[..text.floor_char_boundary(max)]
 }
 
 /// `2024-06-11`, `2024-06-11T10:00:00.000+02:00`, `2024-06-11 10:00`, `2024/06/11`, whatever follows.
@@ -272,15 +265,31 @@ fn iso_prefix(text: &str, tz: Tz) -> Option<(DateTime<Utc>, Precision)> {
 
 /// A date written in a sentence, in folded text (lower case, no accents).
 fn written_date(folded: &str, tz: Tz) -> Option<(DateTime<Utc>, Precision)> {
-    struct Shapes {
-        day_month_year: Regex,
-        month_day_year: Regex,
-        numeric: Regex,
-        iso: Regex,
-        month_year: Regex,
+    let shapes = shapes();
+    if let Some((date, time)) = earliest_full_date(shapes, folded) {
+        return match time {
+            Some(naive) => Some((local(naive, tz)?, Precision::Time)),
+            None => Some((local(date.and_hms_opt(0, 0, 0)?, tz)?, Precision::Day)),
+        };
     }
+    shapes.month_year.captures_iter(folded).find_map(|caps| {
+        let date = ymd(num(&caps, 2)?, month_number(&caps[1])?, 1)?;
+        Some((local(date.and_hms_opt(0, 0, 0)?, tz)?, Precision::Month))
+    })
+}
+
+/// The shapes a written date takes, compiled once.
+struct Shapes {
+    day_month_year: Regex,
+    month_day_year: Regex,
+    numeric: Regex,
+    iso: Regex,
+    month_year: Regex,
+}
+
+fn shapes() -> &'static Shapes {
     static SHAPES: OnceLock<Shapes> = OnceLock::new();
-    let shapes = SHAPES.get_or_init(|| {
+    SHAPES.get_or_init(|| {
         let mut names: Vec<&str> = MONTHS.iter().map(|(name, _)| *name).collect();
         names.sort_by_key(|name| std::cmp::Reverse(name.len()));
         let month = format!(r"\b({})\b\.?", names.join("|"));
@@ -300,70 +309,70 @@ fn written_date(folded: &str, tz: Tz) -> Option<(DateTime<Utc>, Precision)> {
             iso: re(format!(r"\b(\d{{4}})-(\d{{2}})-(\d{{2}})\b{time}")),
             month_year: re(format!(r"{month}\s+(\d{{4}})\b")),
         }
-    });
-    let month_of = |word: &str| -> Option<u32> {
-        let abbr = MONTHS.iter().find(|(name, _)| *name == word)?.1;
-        let index = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ]
-        .iter()
-        .position(|m| *m == abbr)?;
-        u32::try_from(index + 1).ok()
-    };
-    // (start, date, time captures' first group) for each full date found.
+    })
+}
+
+/// The month (1–12) a folded month name or abbreviation names.
+fn month_number(word: &str) -> Option<u32> {
+    let abbr = MONTHS.iter().find(|(name, _)| *name == word)?.1;
+    let index = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| *m == abbr)?;
+    u32::try_from(index + 1).ok()
+}
+
+/// The full date (day, month and year) written first in the text, with its time if one follows.
+fn earliest_full_date(shapes: &Shapes, folded: &str) -> Option<(NaiveDate, Option<NaiveDateTime>)> {
+    // (start, date, time) for each full date found.
     let mut found: Vec<(usize, NaiveDate, Option<NaiveDateTime>)> = Vec::new();
     for caps in shapes.day_month_year.captures_iter(folded) {
-        let Some(date) = month_of(&caps[2]).and_then(|m| ymd(num(&caps, 3)?, m, num(&caps, 1)?))
-        else {
-            continue;
-        };
-        found.push((start(&caps), date, time_of(date, &caps, 4)));
+        if let Some(date) =
+            month_number(&caps[2]).and_then(|m| ymd(num(&caps, 3)?, m, num(&caps, 1)?))
+        {
+            found.push((start(&caps), date, time_of(date, &caps, 4)));
+        }
     }
     for caps in shapes.month_day_year.captures_iter(folded) {
-        let Some(date) = month_of(&caps[1]).and_then(|m| ymd(num(&caps, 3)?, m, num(&caps, 2)?))
-        else {
-            continue;
-        };
-        found.push((start(&caps), date, time_of(date, &caps, 4)));
+        if let Some(date) =
+            month_number(&caps[1]).and_then(|m| ymd(num(&caps, 3)?, m, num(&caps, 2)?))
+        {
+            found.push((start(&caps), date, time_of(date, &caps, 4)));
+        }
     }
     for caps in shapes.numeric.captures_iter(folded) {
-        let (Some(first), Some(second), Some(year)) = (num(&caps, 1), num(&caps, 3), num(&caps, 4))
-        else {
-            continue;
-        };
-        let year = if caps[4].len() == 2 {
-            // Two-digit years only for the separators that French and German pages use with them.
-            if &caps[2] == "-" {
-                continue;
-            }
-            2000 + year
-        } else {
-            year
-        };
-        let date = ymd(year, second, first).or_else(|| {
-            // 06/23/2024 cannot be day/month: an American page.
-            (&caps[2] == "/")
-                .then(|| ymd(year, first, second))
-                .flatten()
-        });
-        let Some(date) = date else { continue };
-        found.push((start(&caps), date, time_of(date, &caps, 5)));
+        if let Some(date) = numeric_date(&caps) {
+            found.push((start(&caps), date, time_of(date, &caps, 5)));
+        }
     }
     for caps in shapes.iso.captures_iter(folded) {
-        let Some(date) = ymd(num(&caps, 1)?, num(&caps, 2)?, num(&caps, 3)?) else {
-            continue;
-        };
-        found.push((start(&caps), date, time_of(date, &caps, 4)));
+        let iso = || ymd(num(&caps, 1)?, num(&caps, 2)?, num(&caps, 3)?);
+        if let Some(date) = iso() {
+            found.push((start(&caps), date, time_of(date, &caps, 4)));
+        }
     }
-    if let Some((_, date, time)) = found.into_iter().min_by_key(|(at, ..)| *at) {
-        return match time {
-            Some(naive) => Some((local(naive, tz)?, Precision::Time)),
-            None => Some((local(date.and_hms_opt(0, 0, 0)?, tz)?, Precision::Day)),
-        };
-    }
-    shapes.month_year.captures_iter(folded).find_map(|caps| {
-        let date = ymd(num(&caps, 2)?, month_of(&caps[1])?, 1)?;
-        Some((local(date.and_hms_opt(0, 0, 0)?, tz)?, Precision::Month))
+    let (_, date, time) = found.into_iter().min_by_key(|(at, ..)| *at)?;
+    Some((date, time))
+}
+
+/// A numeric date: day/month/year, or month/day/year when only that reading is a date.
+fn numeric_date(caps: &Captures) -> Option<NaiveDate> {
+    let (first, second, year) = (num(caps, 1)?, num(caps, 3)?, num(caps, 4)?);
+    let year = if caps[4].len() == 2 {
+        // Two-digit years only for the separators that French and German pages use with them.
+        if &caps[2] == "-" {
+            return None;
+        }
+        2000 + year
+    } else {
+        year
+    };
+    ymd(year, second, first).or_else(|| {
+        // 06/23/2024 cannot be day/month: an American page.
+        (&caps[2] == "/")
+            .then(|| ymd(year, first, second))
+            .flatten()
     })
 }
 

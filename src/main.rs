@@ -11,7 +11,7 @@ fn main() -> ExitCode {
     limit_malloc_arenas();
     // `COMPLETE=bash veille` prints the dynamic completion script; the shell then calls veille
     // back with the words typed, and this answers them (source and topic names, ids) and exits.
-    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
+    clap_complete::CompleteEnv::with_factory(veille::app::shell::command).complete();
     let cli = Cli::parse();
     match app::run(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -73,43 +73,17 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Outline>, OpmlError> {
                 if !name.eq_ignore_ascii_case("outline") {
                     continue;
                 }
-                let attributes = attributes(e);
-                let get = |key: &str| {
-                    attributes
-                        .iter()
-                        .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                        .map(|(_, v)| v.trim().to_string())
-                        .filter(|v| !v.is_empty())
-                };
-                let title = get("title").or_else(|| get("text"));
                 let is_start = matches!(event, Event::Start(_));
-                match get("xmlUrl") {
-                    Some(xml_url) => {
-                        let mut tags: Vec<String> = Vec::new();
-                        let folder_tags = folders.iter().flatten().take(MAX_TAG_DEPTH);
-                        let category_tags = get("category")
-                            .map(|c| category_parts(&c))
-                            .unwrap_or_default();
-                        for tag in folder_tags.cloned().chain(category_tags) {
-                            if !tags.contains(&tag) {
-                                tags.push(tag);
-                            }
-                        }
-                        outlines.push(Outline {
-                            title,
-                            xml_url,
-                            html_url: get("htmlUrl"),
-                            tags,
-                            line: lines.line_at(&text, position),
-                        });
+                let line = lines.line_at(&text, position);
+                match read_outline(&attributes(e), &folders, line) {
+                    Ok(outline) => {
+                        outlines.push(outline);
                         if is_start {
                             folders.push(None);
                         }
                     }
-                    None if is_start => {
-                        folders.push(title.map(|t| slug(&t)).filter(|t| !t.is_empty()))
-                    }
-                    None => {}
+                    Err(folder) if is_start => folders.push(folder),
+                    Err(_) => {}
                 }
             }
             Event::End(ref e) => {
@@ -135,6 +109,43 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Outline>, OpmlError> {
         return Err(OpmlError::NoFeeds);
     }
     Ok(outlines)
+}
+
+/// An `<outline>` with an `xmlUrl` as a feed, tagged by its enclosing `folders` and its
+/// `category`; else `Err` with the tag it gives its children as a folder (its title as a slug).
+fn read_outline(
+    attributes: &[(String, String)],
+    folders: &[Option<String>],
+    line: usize,
+) -> Result<Outline, Option<String>> {
+    let get = |key: &str| {
+        attributes
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let title = get("title").or_else(|| get("text"));
+    let Some(xml_url) = get("xmlUrl") else {
+        return Err(title.map(|t| slug(&t)).filter(|t| !t.is_empty()));
+    };
+    let mut tags: Vec<String> = Vec::new();
+    let folder_tags = folders.iter().flatten().take(MAX_TAG_DEPTH);
+    let category_tags = get("category")
+        .map(|c| category_parts(&c))
+        .unwrap_or_default();
+    for tag in folder_tags.cloned().chain(category_tags) {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    Ok(Outline {
+        title,
+        xml_url,
+        html_url: get("htmlUrl"),
+        tags,
+        line,
+    })
 }
 
 /// The attributes of an element, values unescaped; a value with an unknown entity is kept raw.

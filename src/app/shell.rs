@@ -6,12 +6,46 @@
 use super::Outcome;
 use crate::cli::Cli;
 use clap::CommandFactory;
-use clap_complete::CompletionCandidate;
+use clap_complete::{ArgValueCompleter, CompletionCandidate};
 use std::ffi::OsStr;
 use std::io::Write;
 
+/// The command line with its dynamic completers. `cli` declares the arguments and knows nothing
+/// of where their values live; the completers, which read the configuration and the database,
+/// are given here to the arguments named in [`completer_for`].
+pub fn command() -> clap::Command {
+    with_completers(Cli::command())
+}
+
+fn with_completers(command: clap::Command) -> clap::Command {
+    let ids: Vec<clap::Id> = command
+        .get_arguments()
+        .map(|a| a.get_id().clone())
+        .collect();
+    let command = ids.into_iter().fold(command, |command, id| {
+        match completer_for(command.get_name(), id.as_str()) {
+            Some(completer) => command.mut_arg(id, |arg| arg.add(completer)),
+            None => command,
+        }
+    });
+    command.mut_subcommands(with_completers)
+}
+
+/// The completer of argument `arg` of subcommand `command`, if its values are names veille knows.
+fn completer_for(command: &str, arg: &str) -> Option<ArgValueCompleter> {
+    let completer = match (command, arg) {
+        // `source add --tag` names new tags of the source, not topics.
+        ("add", _) => return None,
+        (_, "sources") | ("remove" | "test", "name") => complete_sources,
+        (_, "tags") => complete_topics,
+        ("show", "id") => complete_ids,
+        _ => return None,
+    };
+    Some(ArgValueCompleter::new(completer))
+}
+
 pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<Outcome> {
-    let mut command = Cli::command();
+    let mut command = command();
     // Into memory first: clap_complete panics when its writer fails (a closed pipe).
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "veille", &mut script);
@@ -25,7 +59,7 @@ pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<Outcome> {
 /// subcommand of `source` and `opml`) with its synopsis and every option, so that the page
 /// names no other page that does not exist.
 pub fn man() -> anyhow::Result<Outcome> {
-    let mut command = Cli::command();
+    let mut command = command();
     command.build();
     let top = clap_mangen::Man::new(command.clone());
     let mut page = Vec::new();
@@ -103,7 +137,7 @@ fn starting_with(current: &OsStr, names: Vec<(String, String)>) -> Vec<Completio
 }
 
 /// `--source NAME`, `source test NAME`: the configured sources, with their URLs.
-pub fn complete_sources(current: &OsStr) -> Vec<CompletionCandidate> {
+fn complete_sources(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(config) = configuration() else {
         return Vec::new();
     };
@@ -116,7 +150,7 @@ pub fn complete_sources(current: &OsStr) -> Vec<CompletionCandidate> {
 }
 
 /// `--tag T`: the configured topics, with their labels.
-pub fn complete_topics(current: &OsStr) -> Vec<CompletionCandidate> {
+fn complete_topics(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(config) = configuration() else {
         return Vec::new();
     };
@@ -129,7 +163,7 @@ pub fn complete_topics(current: &OsStr) -> Vec<CompletionCandidate> {
 }
 
 /// `show ID`: the newest stored articles, with their titles.
-pub fn complete_ids(current: &OsStr) -> Vec<CompletionCandidate> {
+fn complete_ids(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(config) = configuration() else {
         return Vec::new();
     };

@@ -18,6 +18,9 @@ pub const MAX_REDIRECTS: usize = 10;
 pub const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// A `Retry-After` further away than this is read as this: a server cannot mute a source forever.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(7 * 24 * 3600);
+/// Room reserved ahead for a body whose length the server announced: a larger body grows as it
+/// streams, so a hostile `Content-Length` under a huge `max_body` cannot ask for any capacity.
+const MAX_PREALLOCATION: usize = 16 * 1024 * 1024;
 
 /// The validators of a previous response, sent back exactly.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -67,12 +70,12 @@ pub enum FetchError {
 }
 
 impl FetchError {
-    /// When the server asked us to come back (429 or 503 with `Retry-After`).
     /// The server said the resource is gone for good (410).
     pub fn is_gone(&self) -> bool {
         matches!(self, FetchError::Status { status: 410, .. })
     }
 
+    /// When the server asked us to come back (429 or 503 with `Retry-After`).
     pub fn retry_after(&self) -> Option<DateTime<Utc>> {
         match self {
             FetchError::Status { retry_after, .. } => *retry_after,
@@ -215,7 +218,8 @@ impl Fetcher {
             return Err(FetchError::TooLarge(self.max_body));
         }
         // The body waits to be parsed: no room left over from growing when its length is known.
-        let mut bytes = Vec::with_capacity(length.map_or(0, |n| n as usize));
+        let reserve = length.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+        let mut bytes = Vec::with_capacity(reserve.min(MAX_PREALLOCATION));
         while let Some(chunk) = response.chunk().await.map_err(|e| self.explain(e))? {
             if bytes.len() as u64 + chunk.len() as u64 > self.max_body {
                 return Err(FetchError::TooLarge(self.max_body));
@@ -318,9 +322,58 @@ fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<DateTime<Utc>>
     let cap = now + MAX_RETRY_AFTER;
     let at = match value.parse::<u64>() {
         Ok(seconds) => now + Duration::from_secs(seconds.min(MAX_RETRY_AFTER.as_secs())),
-        Err(_) => DateTime::parse_from_rfc2822(value)
-            .ok()?
-            .with_timezone(&Utc),
+        Err(_) => http_date(value)?,
     };
     Some(at.min(cap))
+}
+
+/// An HTTP date in any of the three forms RFC 9110 asks a recipient to read (IMF-fixdate, RFC 850,
+/// asctime), else an RFC 2822 date with a numeric zone, as some servers write it.
+fn http_date(value: &str) -> Option<DateTime<Utc>> {
+    match httpdate::parse_http_date(value) {
+        Ok(at) => Some(DateTime::<Utc>::from(at)),
+        Err(_) => Some(
+            DateTime::parse_from_rfc2822(value)
+                .ok()?
+                .with_timezone(&Utc),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(retry_after: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RETRY_AFTER, retry_after.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn retry_after_reads_every_http_date_form_seconds_and_caps_them() {
+        let now = DateTime::parse_from_rfc3339("1994-11-06T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let expected = DateTime::parse_from_rfc3339("1994-11-06T08:49:37Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        for form in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun, 06 Nov 1994 09:49:37 +0100",
+        ] {
+            assert_eq!(retry_after(&headers(form), now), Some(expected), "{form}");
+        }
+        assert_eq!(
+            retry_after(&headers("120"), now),
+            Some(now + Duration::from_secs(120))
+        );
+        assert_eq!(
+            retry_after(&headers("99999999999"), now),
+            Some(now + MAX_RETRY_AFTER)
+        );
+        assert_eq!(retry_after(&headers("soon"), now), None);
+    }
 }

@@ -202,11 +202,7 @@ fn announced(page: &Html, read: &impl Fn(&str) -> Option<Found>) -> Option<Found
     let text = super::visible_text(page.root_element(), MAX_VISIBLE_TEXT_BYTES);
     announce.find_iter(&text).take(MAX_ELEMENTS).find_map(|m| {
         let after = &text[m.end()..];
-        let mut end = after.len().min(ANNOUNCED_WITHIN_BYTES);
-        while !after.is_char_boundary(end) {
-            end -= 1;
-        }
-        read(&after[..end])
+        read(&after[..after.floor_char_boundary(ANNOUNCED_WITHIN_BYTES)])
     })
 }
 

@@ -176,11 +176,7 @@ fn element_text(element: ElementRef, max_bytes: usize) -> String {
     for chunk in element.text() {
         if out.len() + chunk.len() > max_bytes {
             let room = max_bytes.saturating_sub(out.len());
-            let mut end = room.min(chunk.len());
-            while !chunk.is_char_boundary(end) {
-                end -= 1;
-            }
-            out.push_str(&chunk[..end]);
+            out.push_str(&chunk[..chunk.floor_char_boundary(room)]);
             break;
         }
         out.push_str(chunk);
