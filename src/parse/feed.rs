@@ -6,7 +6,7 @@
 use super::census::{self, Census, ItemFacts};
 use super::cutoff;
 use super::dialects;
-use super::repair::repair_xml;
+use super::repair::{self, repair_xml};
 use crate::charset;
 use crate::dates::parse_feed_date;
 use crate::model::{ArticleDraft, ParsedFeed};
@@ -47,7 +47,7 @@ pub fn parse_feed(
     }
     let http_charset = content_type.and_then(charset::charset_of_content_type);
     let decoded = charset::decode(body, http_charset);
-    let utf8 = charset::declare_utf8(&decoded.text);
+    let utf8 = charset::declare_utf8(repair::after_leading_junk(&decoded.text));
     let Prepared {
         text,
         census,
@@ -116,7 +116,8 @@ struct Prepared {
 }
 
 /// JSON Feeds made lenient; XML repaired, rewritten from the dialects feed-rs does not read,
-/// and, when it breaks off before its end, cut back to its last complete item.
+/// and, when it does not read as XML, with HTML's void elements closed, or, when it breaks off
+/// before its end, cut back to its last complete item.
 fn prepare(utf8: &str) -> Prepared {
     if let Some((json, count)) = dialects::lenient_json_feed(utf8) {
         let items = vec![ItemFacts::default(); count];
@@ -128,6 +129,18 @@ fn prepare(utf8: &str) -> Prepared {
     }
     let text = dialects::rewrite_xml(&repair_xml(utf8)).into_owned();
     let census = census::census(&text);
+    let closed = census
+        .is_none()
+        .then(|| repair::close_void_elements(&text))
+        .flatten()
+        .and_then(|closed| Some((census::census(&closed)?, closed)));
+    if let Some((census, text)) = closed {
+        return Prepared {
+            text,
+            census: Some(census),
+            cut_off_at: None,
+        };
+    }
     match census.is_none().then(|| cutoff::mend(&text)).flatten() {
         Some(mended) => Prepared {
             census: census::census(&mended.text),

@@ -3,7 +3,8 @@
 //! `a10:updated`, empty author names, a JSON Feed with off-spec fields, plain-text titles that
 //! name tags, links escaped twice and titles encoded twice by their publisher; UTF-16 and
 //! UTF-32 without a byte-order mark, `dc:title`/`dc:description`, `<xhtml:body>` and
-//! `<fullitem>` in RSS 2.0 items, Atom links written as text, and a feed cut off in transfer.
+//! `<fullitem>` in RSS 2.0 items, Atom links written as text, a feed cut off in transfer, and
+//! a home-made one with a PHP warning before its prolog, a bare `<` and HTML's unclosed `<br>`.
 
 use crate::common::{by_title, fetch_fixture, fetch_ok, utc, Server, Workspace};
 
@@ -178,4 +179,26 @@ fn a_feed_cut_off_in_transfer_keeps_its_complete_items_with_a_warning() {
     let articles = crate::common::all_articles(&ws);
     by_title(&articles, "Sortie de Dolibarr 23");
     by_title(&articles, "Mobilizon dans les mairies");
+}
+
+#[test]
+fn a_php_warning_a_bare_angle_bracket_and_unclosed_br_do_not_cost_the_feed() {
+    let (_server, _ws, articles) = fetch_fixture("club", "/feeds/loose.rss");
+    assert_eq!(articles.len(), 2, "{articles:#?}");
+    let pcs = by_title(
+        &articles,
+        "Ordinateurs reconditionnés à < 100 € pour les adhérents",
+    );
+    assert_eq!(pcs["url"], "https://www.example-club.fr/news.php?id=57");
+    assert!(
+        pcs["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("Linux Mint.") && s.contains("Réservation au local")),
+        "{pcs:#}"
+    );
+    let ag = by_title(&articles, "Assemblée générale le 12 décembre");
+    assert_eq!(
+        utc(&ag["published"]).to_rfc3339(),
+        "2026-11-23T08:00:00+00:00"
+    );
 }
