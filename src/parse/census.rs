@@ -2,8 +2,10 @@
 //! holds (so that a feed whose items cannot be read is never taken for an empty one), and the
 //! fields of each that feed-rs does not map: an RSS `<author>` given as a `<name>` child,
 //! `itunes:author`, an Atom date inside an RSS item (Microsoft's `a10:updated`), `dc:title` and
-//! `dc:description` in an RSS 2.0 item, its content as `<xhtml:body>` or `<fullitem>`, and an
-//! Atom `<link>` that gives its URL as text instead of `href`. Pure.
+//! `dc:description` in an RSS 2.0 item, its content as `<xhtml:body>` or `<fullitem>`, an Atom
+//! `<link>` that gives its URL as text instead of `href`, `dc:creator` and `dc:date` in an Atom
+//! entry, an RSS date under another case (`<pubdate>`) or as the item's `lastBuildDate`, and
+//! `media:title`. Pure.
 
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
@@ -13,6 +15,7 @@ const ATOM: &[u8] = b"http://www.w3.org/2005/Atom";
 const ITUNES: &[u8] = b"http://www.itunes.com/dtds/podcast-1.0.dtd";
 const DC: &[u8] = b"http://purl.org/dc/elements/1.1/";
 const XHTML: &[u8] = b"http://www.w3.org/1999/xhtml";
+const MEDIA: &[u8] = b"http://search.yahoo.com/mrss/";
 
 /// What the document says of one item, beyond feed-rs' model.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -31,6 +34,13 @@ pub struct ItemFacts {
     pub body_html: Option<String>,
     /// An Atom `<link>` (alternate or without `rel`) with no `href`: the URL it holds as text.
     pub link_text: Option<String>,
+    /// `dc:creator` in an Atom entry.
+    pub dc_creator: Option<String>,
+    /// A date feed-rs does not read: `dc:date` in an Atom entry, an RSS `<pubdate>` written in
+    /// another case, an item's `lastBuildDate`; as written.
+    pub other_date: Option<String>,
+    /// `media:title` (Media RSS), directly in the item.
+    pub media_title: Option<String>,
     /// It holds no element and no text (`<item/>`): nothing that could be read.
     pub empty: bool,
 }
@@ -67,6 +77,9 @@ enum Field {
     /// `<fullitem>`: escaped HTML.
     FullItem,
     LinkText,
+    DcCreator,
+    OtherDate,
+    MediaTitle,
 }
 
 /// Read the document's items; `None` when it is not XML that a tokenizer reads to its end with
@@ -201,6 +214,9 @@ impl Counter {
                     Field::DcDescription => facts.dc_description = value,
                     Field::XhtmlBody | Field::FullItem => facts.body_html = value,
                     Field::LinkText => facts.link_text = value,
+                    Field::DcCreator => facts.dc_creator = value,
+                    Field::OtherDate => facts.other_date = value,
+                    Field::MediaTitle => facts.media_title = value,
                     Field::RssAuthor | Field::None => {}
                 }
             }
@@ -255,6 +271,17 @@ fn child_field(local: &[u8], ns: Option<&[u8]>, in_entry: bool) -> Option<Field>
         (Some(DC), b"description") if !in_entry => Some(Field::DcDescription),
         (Some(XHTML), b"body") if !in_entry => Some(Field::XhtmlBody),
         (None, b"fullitem") if !in_entry => Some(Field::FullItem),
+        (Some(DC), b"creator") if in_entry => Some(Field::DcCreator),
+        (Some(DC), b"date") if in_entry => Some(Field::OtherDate),
+        (Some(MEDIA), b"title") => Some(Field::MediaTitle),
+        (None, name)
+            if !in_entry
+                && name != b"pubDate"
+                && (name.eq_ignore_ascii_case(b"pubdate")
+                    || name.eq_ignore_ascii_case(b"lastbuilddate")) =>
+        {
+            Some(Field::OtherDate)
+        }
         _ => None,
     }
 }
@@ -308,5 +335,24 @@ mod tests {
             <link rel="alternate">https://e.org/a</link></entry></feed>"#;
         let entry = &census(atom).unwrap().items[0];
         assert_eq!(entry.link_text.as_deref(), Some("https://e.org/a"));
+    }
+
+    #[test]
+    fn reads_dublin_core_in_atom_odd_rss_dates_and_media_titles() {
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/"><entry>
+            <dc:creator>Awa</dc:creator><dc:date>2026-11-20T10:00:00Z</dc:date></entry></feed>"#;
+        let entry = &census(atom).unwrap().items[0];
+        assert_eq!(entry.dc_creator.as_deref(), Some("Awa"));
+        assert_eq!(entry.other_date.as_deref(), Some("2026-11-20T10:00:00Z"));
+        let rss = r#"<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>
+            <item><pubdate>Fri, 20 Nov 2026 10:00:00 GMT</pubdate><media:title>Vidéo</media:title></item>
+            <item><pubDate>Fri, 20 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>"#;
+        let items = census(rss).unwrap().items;
+        assert_eq!(
+            items[0].other_date.as_deref(),
+            Some("Fri, 20 Nov 2026 10:00:00 GMT")
+        );
+        assert_eq!(items[0].media_title.as_deref(), Some("Vidéo"));
+        assert_eq!(items[1].other_date, None, "feed-rs reads pubDate itself");
     }
 }

@@ -252,7 +252,7 @@ fn is_alternate(link: &Link) -> bool {
 /// One entry as a draft. `facts` are the census's of the same item, if it could be matched.
 fn draft(entry: Entry, base: &Url, facts: Option<&ItemFacts>, format: &FeedType) -> ArticleDraft {
     let guid = Some(entry.id.trim().to_string()).filter(|id| !id.is_empty());
-    let url = item_url(&entry, guid.as_deref(), facts, base);
+    let url = item_url(&entry, guid.as_deref(), facts, base, format);
     let repaired = |s: String| repair_mojibake(&s).into_owned();
     let content = entry
         .content
@@ -276,7 +276,11 @@ fn draft(entry: Entry, base: &Url, facts: Option<&ItemFacts>, format: &FeedType)
         .title
         .map(|t| repaired(title_line(&t, format)))
         .filter(|t| !t.is_empty())
-        .or_else(|| facts.and_then(|f| f.dc_title.as_deref().map(html_to_line)))
+        .or_else(|| {
+            let f = facts?;
+            let other = f.dc_title.as_deref().or(f.media_title.as_deref());
+            other.map(html_to_line)
+        })
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| summarize(&text, TITLE_FALLBACK_CHARS));
     let author = entry
@@ -284,15 +288,20 @@ fn draft(entry: Entry, base: &Url, facts: Option<&ItemFacts>, format: &FeedType)
         .iter()
         .find_map(person_name)
         .or_else(|| facts.and_then(|f| f.author_name.clone()))
+        .or_else(|| facts.and_then(|f| f.dc_creator.clone()))
         // Not feed-rs' media credits: an image's credit (« Illustration by… ») is no author.
         .or_else(|| facts.and_then(|f| f.itunes_author.clone()));
-    let atom_date = || facts?.atom_date.as_deref().and_then(parse_feed_date);
+    let other_date = || {
+        let f = facts?;
+        let atom = f.atom_date.as_deref().and_then(parse_feed_date);
+        atom.or_else(|| f.other_date.as_deref().and_then(parse_feed_date))
+    };
     ArticleDraft {
         guid,
         url,
         title,
         author,
-        published: entry.published.or(entry.updated).or_else(atom_date),
+        published: entry.published.or(entry.updated).or_else(other_date),
         published_approximate: false,
         summary: summarize(&summary, SUMMARY_MAX_CHARS),
         text,
@@ -301,17 +310,20 @@ fn draft(entry: Entry, base: &Url, facts: Option<&ItemFacts>, format: &FeedType)
 
 /// The item's link: its alternate link, else any link, else an Atom link written as text, else
 /// a GUID that is a URL (RSS items often carry their permalink only so, `HTTP://` too), else
-/// the address of an out-of-line Atom content (`<content src>`).
+/// the address of an out-of-line Atom content (`<content src>`; feed-rs also gives RSS content
+/// a `src`, the document's base, which is no address of the item).
 fn item_url(
     entry: &Entry,
     guid: Option<&str>,
     facts: Option<&ItemFacts>,
     base: &Url,
+    format: &FeedType,
 ) -> Option<String> {
     let text_link = facts.and_then(|f| f.link_text.as_deref());
     let content_src = entry
         .content
         .as_ref()
+        .filter(|c| *format == FeedType::Atom && c.body.is_none())
         .and_then(|c| c.src.as_ref())
         .map(|l| l.href.as_str());
     entry

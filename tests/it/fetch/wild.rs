@@ -4,7 +4,8 @@
 //! name tags, links escaped twice and titles encoded twice by their publisher; UTF-16 and
 //! UTF-32 without a byte-order mark, `dc:title`/`dc:description`, `<xhtml:body>` and
 //! `<fullitem>` in RSS 2.0 items, Atom links written as text, a feed cut off in transfer, and
-//! a home-made one with a PHP warning before its prolog, a bare `<` and HTML's unclosed `<br>`.
+//! a home-made one with a PHP warning before its prolog, a bare `<` and HTML's unclosed `<br>`,
+//! dates as `<pubdate>` or an item's `lastBuildDate`, `media:title`, Dublin Core in Atom.
 
 use crate::common::{by_title, fetch_fixture, fetch_ok, utc, Server, Workspace};
 
@@ -200,5 +201,31 @@ fn a_php_warning_a_bare_angle_bracket_and_unclosed_br_do_not_cost_the_feed() {
     assert_eq!(
         utc(&ag["published"]).to_rfc3339(),
         "2026-11-23T08:00:00+00:00"
+    );
+}
+
+#[test]
+fn dates_in_another_case_media_titles_and_dublin_core_in_atom_are_read() {
+    let (_server, _ws, articles) = fetch_fixture("maison", "/feeds/odd-dates.rss");
+    assert_eq!(articles.len(), 3, "{articles:#?}");
+    let calc = by_title(&articles, "Débuter avec LibreOffice Calc");
+    assert_eq!(
+        utc(&calc["published"]).to_rfc3339(),
+        "2026-11-26T13:00:00+00:00",
+        "<pubdate>"
+    );
+    let rgpd = by_title(&articles, "Conférence : le RGPD pour les associations");
+    assert_eq!(
+        utc(&rgpd["published"]).to_rfc3339(),
+        "2026-11-24T19:30:00+00:00",
+        "lastBuildDate"
+    );
+    by_title(&articles, "Atelier : installer Firefox et uBlock Origin");
+    let (_server, _ws, articles) = fetch_fixture("april", "/feeds/dc-atom.atom");
+    assert_eq!(articles.len(), 1, "{articles:#?}");
+    assert_eq!(articles[0]["author"], "Yannick Le Goff");
+    assert_eq!(
+        utc(&articles[0]["published"]).to_rfc3339(),
+        "2026-11-27T07:00:00+00:00"
     );
 }
