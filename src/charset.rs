@@ -1,6 +1,7 @@
 //! Bytes of unknown encoding → UTF-8 text. Pure: the caller passes the HTTP charset it saw.
 //!
-//! The rule, in order: a byte-order mark wins; bytes that are valid UTF-8 are UTF-8 (a Latin-1
+//! The rule, in order: a byte-order mark wins (UTF-32's too); UTF-16 or UTF-32 without one is
+//! recognised by the `<` its XML document starts with (XML 1.0, appendix F); bytes that are valid UTF-8 are UTF-8 (a Latin-1
 //! text almost never is, whatever a server or a prolog claims); otherwise the HTTP charset, then
 //! the document's own declaration (XML prolog or HTML `<meta>`), then Windows-1252, the superset
 //! of ISO-8859-1 that French sites actually send.
@@ -11,10 +12,11 @@ use std::borrow::Cow;
 /// How many leading bytes are searched for an in-document declaration.
 const DECLARATION_WINDOW: usize = 1024;
 
-/// The text and the encoding it was decoded from.
+/// The text and the encoding it was decoded from (`None` for UTF-32, which encoding_rs, a
+/// WHATWG implementation, has no value for).
 pub struct Decoded<'a> {
     pub text: Cow<'a, str>,
-    pub encoding: &'static Encoding,
+    pub encoding: Option<&'static Encoding>,
 }
 
 /// The `charset` parameter of a Content-Type header value, if any.
@@ -29,14 +31,20 @@ pub fn charset_of_content_type(content_type: &str) -> Option<&str> {
 
 /// Decode `bytes` to UTF-8 following the module's rule. Never fails: undecodable bytes become U+FFFD.
 pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
+    if let Some(decoded) = decode_wide(bytes) {
+        return decoded;
+    }
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-        return Decoded { text, encoding };
+        return Decoded {
+            text,
+            encoding: Some(encoding),
+        };
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Decoded {
             text: demoronize(text),
-            encoding: UTF_8,
+            encoding: Some(UTF_8),
         };
     }
     if mostly_utf8(bytes) {
@@ -45,7 +53,7 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
         let text = String::from_utf8_lossy(bytes);
         return Decoded {
             text: Cow::Owned(demoronize(&text).into_owned()),
-            encoding: UTF_8,
+            encoding: Some(UTF_8),
         };
     }
     // The header, then the document's own declaration; when they disagree, the first that
@@ -62,7 +70,10 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
     for encoding in &candidates {
         let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
         if !had_errors {
-            return Decoded { text, encoding };
+            return Decoded {
+                text,
+                encoding: Some(encoding),
+            };
         }
         first.get_or_insert((text, *encoding));
     }
@@ -70,7 +81,60 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
         let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
         (text, WINDOWS_1252)
     });
-    Decoded { text, encoding }
+    Decoded {
+        text,
+        encoding: Some(encoding),
+    }
+}
+
+/// UTF-32 (with or without its byte-order mark) or UTF-16 without one, told by the first
+/// character of an XML document, `<` (XML 1.0, appendix F); `None` for any other bytes. A
+/// UTF-32 little-endian mark (`FF FE 00 00`) is looked at before UTF-16's (`FF FE`).
+fn decode_wide(bytes: &[u8]) -> Option<Decoded<'static>> {
+    let head = bytes.get(..4)?;
+    let utf16 = |encoding: &'static Encoding| {
+        let (text, _) = encoding.decode_without_bom_handling(bytes);
+        Some(Decoded {
+            text: Cow::Owned(text.into_owned()),
+            encoding: Some(encoding),
+        })
+    };
+    let utf32 = |skip: usize, big_endian: bool| {
+        Some(Decoded {
+            text: Cow::Owned(decode_utf32(&bytes[skip..], big_endian)),
+            encoding: None,
+        })
+    };
+    match head {
+        [0, 0, 0xFE, 0xFF] => utf32(4, true),
+        [0xFF, 0xFE, 0, 0] => utf32(4, false),
+        [0, 0, 0, b'<'] => utf32(0, true),
+        [b'<', 0, 0, 0] => utf32(0, false),
+        [0, b'<', 0, next] if next.is_ascii_graphic() => utf16(encoding_rs::UTF_16BE),
+        [b'<', 0, next, 0] if next.is_ascii_graphic() => utf16(encoding_rs::UTF_16LE),
+        _ => None,
+    }
+}
+
+/// UTF-32 code units as text; a unit that is no character becomes U+FFFD, as do trailing bytes.
+fn decode_utf32(bytes: &[u8], big_endian: bool) -> String {
+    let mut units = bytes.chunks_exact(4);
+    let mut text: String = units
+        .by_ref()
+        .map(|unit| {
+            let unit = [unit[0], unit[1], unit[2], unit[3]];
+            let code = if big_endian {
+                u32::from_be_bytes(unit)
+            } else {
+                u32::from_le_bytes(unit)
+            };
+            char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
+        })
+        .collect();
+    if !units.remainder().is_empty() {
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    text
 }
 
 /// `bytes` decoded with `encoding` whatever they declare, as UTF-8 bytes: a source's
@@ -211,7 +275,7 @@ mod tests {
         // a `<meta>` saying ISO-8859-1.
         let page = b"<meta charset=\"iso-8859-1\"><p>\xe9t\xe9 \x80</p>";
         let decoded = decode(page, Some("iso-2022-jp"));
-        assert_eq!(decoded.encoding, WINDOWS_1252);
+        assert_eq!(decoded.encoding, Some(WINDOWS_1252));
         assert!(decoded.text.contains("été €"), "{}", decoded.text);
     }
 
@@ -230,7 +294,7 @@ mod tests {
             .to_vec();
         bytes.extend_from_slice(b"caf\xe9 \xff</u>");
         let decoded = decode(&bytes, Some("utf-8"));
-        assert_eq!(decoded.encoding, UTF_8);
+        assert_eq!(decoded.encoding, Some(UTF_8));
         assert!(decoded
             .text
             .starts_with("<t>Sécurité, souveraineté, « libre »</t>"));
@@ -238,8 +302,32 @@ mod tests {
         // Latin-1 text is still Latin-1.
         assert_eq!(
             decode(b"<t>\xe9t\xe9, s\xe9curit\xe9</t>", None).encoding,
-            WINDOWS_1252
+            Some(WINDOWS_1252)
         );
+    }
+
+    #[test]
+    fn utf32_and_utf16_without_a_mark_are_told_by_their_first_character() {
+        let xml = "<?xml version=\"1.0\"?><rss>été</rss>";
+        let mut le32 = vec![0xFF, 0xFE, 0, 0];
+        le32.extend(xml.chars().flat_map(|c| u32::from(c).to_le_bytes()));
+        assert_eq!(decode(&le32, None).text, xml);
+        let be32: Vec<u8> = xml
+            .chars()
+            .flat_map(|c| u32::from(c).to_be_bytes())
+            .collect();
+        assert_eq!(decode(&be32, None).encoding, None);
+        assert_eq!(decode(&be32, None).text, xml);
+        let be16: Vec<u8> = xml.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let decoded = decode(&be16, None);
+        assert_eq!(
+            (decoded.text.as_ref(), decoded.encoding),
+            (xml, Some(encoding_rs::UTF_16BE))
+        );
+        // A UTF-16 little-endian mark is still UTF-16.
+        let mut le16 = vec![0xFF, 0xFE];
+        le16.extend(xml.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(&le16, None).text, xml);
     }
 
     #[test]

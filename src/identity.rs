@@ -3,8 +3,9 @@
 //! An article is one item of one source. The written order in which an item is recognised as
 //! an article already stored (`store/write.rs` applies it, the unique index of `(source, guid)`
 //! is the final judge): (1) its GUID within the source; (2) else, among the source's articles
-//! at the same canonical URL, the one with the same title (a feed that rotates its GUIDs
-//! stays one article an item); (3) else, for an item without a GUID, the only article of the
+//! at the same canonical URL, the one with the same title and the same date, or, when either
+//! has no date, the same text (a feed that rotates its GUIDs stays one article an item, and a
+//! new post that only shares the link and title of an old one is a new article); (3) else, for an item without a GUID, the only article of the
 //! source at that URL (its title was edited); (4) else it is new. Items that share a link but
 //! have their own GUIDs and titles (a podcast whose episodes all link to the show, posts told
 //! apart by `#fragment` permalinks) are distinct articles. Two sources that link the same page

@@ -1,7 +1,11 @@
 //! A second, namespace-aware reading of a feed document: how many `<item>`/`<entry>` elements it
 //! holds (so that a feed whose items cannot be read is never taken for an empty one), and the
 //! fields of each that feed-rs does not map: an RSS `<author>` given as a `<name>` child,
-//! `itunes:author`, an Atom date inside an RSS item (Microsoft's `a10:updated`). Pure.
+//! `itunes:author`, an Atom date inside an RSS item (Microsoft's `a10:updated`), `dc:title` and
+//! `dc:description` in an RSS 2.0 item, its content as `<xhtml:body>` or `<fullitem>`, an Atom
+//! `<link>` that gives its URL as text instead of `href`, `dc:creator` and `dc:date` in an Atom
+//! entry, an RSS date under another case (`<pubdate>`) or as the item's `lastBuildDate`, and
+//! `media:title`. Pure.
 
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
@@ -9,6 +13,9 @@ use quick_xml::NsReader;
 
 const ATOM: &[u8] = b"http://www.w3.org/2005/Atom";
 const ITUNES: &[u8] = b"http://www.itunes.com/dtds/podcast-1.0.dtd";
+const DC: &[u8] = b"http://purl.org/dc/elements/1.1/";
+const XHTML: &[u8] = b"http://www.w3.org/1999/xhtml";
+const MEDIA: &[u8] = b"http://search.yahoo.com/mrss/";
 
 /// What the document says of one item, beyond feed-rs' model.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -19,6 +26,21 @@ pub struct ItemFacts {
     pub itunes_author: Option<String>,
     /// An Atom `published` (else `updated`) inside an RSS item, as written.
     pub atom_date: Option<String>,
+    /// `dc:title` in an RSS item.
+    pub dc_title: Option<String>,
+    /// `dc:description` in an RSS item.
+    pub dc_description: Option<String>,
+    /// The item's `<xhtml:body>` (its text, escaped) or `<fullitem>`, as HTML.
+    pub body_html: Option<String>,
+    /// An Atom `<link>` (alternate or without `rel`) with no `href`: the URL it holds as text.
+    pub link_text: Option<String>,
+    /// `dc:creator` in an Atom entry.
+    pub dc_creator: Option<String>,
+    /// A date feed-rs does not read: `dc:date` in an Atom entry, an RSS `<pubdate>` written in
+    /// another case, an item's `lastBuildDate`; as written.
+    pub other_date: Option<String>,
+    /// `media:title` (Media RSS), directly in the item.
+    pub media_title: Option<String>,
     /// It holds no element and no text (`<item/>`): nothing that could be read.
     pub empty: bool,
 }
@@ -48,9 +70,20 @@ enum Field {
     RssAuthorName,
     AtomPublished,
     AtomUpdated,
+    DcTitle,
+    DcDescription,
+    /// `<xhtml:body>`: text escaped, elements as spaces.
+    XhtmlBody,
+    /// `<fullitem>`: escaped HTML.
+    FullItem,
+    LinkText,
+    DcCreator,
+    OtherDate,
+    MediaTitle,
 }
 
-/// Read the document's items; `None` when it is not XML that a tokenizer reads to its end.
+/// Read the document's items; `None` when it is not XML that a tokenizer reads to its end with
+/// every element closed.
 pub fn census(text: &str) -> Option<Census> {
     let mut reader = NsReader::from_str(text);
     let mut counter = Counter::default();
@@ -63,7 +96,15 @@ pub fn census(text: &str) -> Option<Census> {
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
-                counter.start(e.local_name().as_ref(), ns.as_deref(), empty);
+                let local = e.local_name();
+                let text_link = local.as_ref() == b"link"
+                    && ns.as_deref() == Some(ATOM)
+                    && e.try_get_attribute("href").ok().flatten().is_none()
+                    && e.try_get_attribute("rel")
+                        .ok()
+                        .flatten()
+                        .is_none_or(|rel| rel.value.as_ref() == b"alternate");
+                counter.start(local.as_ref(), ns.as_deref(), empty, text_link);
             }
             Event::Text(t) => {
                 let blank = t.iter().all(u8::is_ascii_whitespace);
@@ -82,7 +123,8 @@ pub fn census(text: &str) -> Option<Census> {
                 counter.text(resolved.as_deref().unwrap_or_default(), false);
             }
             Event::End(_) => counter.end(),
-            Event::Eof => return Some(counter.census),
+            // Elements still open at the end: the document was cut off.
+            Event::Eof => return (counter.depth == 0).then_some(counter.census),
             _ => {}
         }
     }
@@ -102,7 +144,8 @@ struct Counter {
 }
 
 impl Counter {
-    fn start(&mut self, local: &[u8], ns: Option<&[u8]>, empty: bool) {
+    /// An element starts; `text_link`: it is an Atom link without `href`.
+    fn start(&mut self, local: &[u8], ns: Option<&[u8]>, empty: bool, text_link: bool) {
         if self.depth == 0 && self.census.root.is_none() {
             self.census.root = Some(String::from_utf8_lossy(local).into_owned());
         }
@@ -124,7 +167,12 @@ impl Counter {
             Some(_) if empty => self.mark_full(),
             Some((at, is_entry)) => {
                 self.mark_full();
-                let wanted = if here == at + 1 {
+                if self.field.0 == Field::XhtmlBody {
+                    self.buffer.push(' ');
+                }
+                let wanted = if here == at + 1 && text_link && is_entry {
+                    Some(Field::LinkText)
+                } else if here == at + 1 {
                     child_field(local, ns, is_entry)
                 } else if here == at + 2 && self.field.0 == Field::RssAuthor {
                     (local == b"name").then_some(Field::RssAuthorName)
@@ -142,7 +190,10 @@ impl Counter {
 
     /// Text (or a reference) inside the current element; `blank` when it is only whitespace.
     fn text(&mut self, text: &str, blank: bool) {
-        if self.field.0 != Field::None {
+        if self.field.0 == Field::XhtmlBody {
+            let escaped = text.replace('&', "&amp;").replace('<', "&lt;");
+            self.buffer.push_str(&escaped);
+        } else if self.field.0 != Field::None {
             self.buffer.push_str(text);
         } else if self.item.is_some() && !blank {
             self.mark_full();
@@ -159,6 +210,13 @@ impl Counter {
                     Field::RssAuthorName => facts.author_name = value,
                     Field::AtomPublished => self.atom_published = value,
                     Field::AtomUpdated => facts.atom_date = value,
+                    Field::DcTitle => facts.dc_title = value,
+                    Field::DcDescription => facts.dc_description = value,
+                    Field::XhtmlBody | Field::FullItem => facts.body_html = value,
+                    Field::LinkText => facts.link_text = value,
+                    Field::DcCreator => facts.dc_creator = value,
+                    Field::OtherDate => facts.other_date = value,
+                    Field::MediaTitle => facts.media_title = value,
                     Field::RssAuthor | Field::None => {}
                 }
             }
@@ -209,6 +267,21 @@ fn child_field(local: &[u8], ns: Option<&[u8]>, in_entry: bool) -> Option<Field>
         (Some(ATOM), b"published") if !in_entry => Some(Field::AtomPublished),
         (Some(ATOM), b"updated") if !in_entry => Some(Field::AtomUpdated),
         (None, b"author") if !in_entry => Some(Field::RssAuthor),
+        (Some(DC), b"title") if !in_entry => Some(Field::DcTitle),
+        (Some(DC), b"description") if !in_entry => Some(Field::DcDescription),
+        (Some(XHTML), b"body") if !in_entry => Some(Field::XhtmlBody),
+        (None, b"fullitem") if !in_entry => Some(Field::FullItem),
+        (Some(DC), b"creator") if in_entry => Some(Field::DcCreator),
+        (Some(DC), b"date") if in_entry => Some(Field::OtherDate),
+        (Some(MEDIA), b"title") => Some(Field::MediaTitle),
+        (None, name)
+            if !in_entry
+                && name != b"pubDate"
+                && (name.eq_ignore_ascii_case(b"pubdate")
+                    || name.eq_ignore_ascii_case(b"lastbuilddate")) =>
+        {
+            Some(Field::OtherDate)
+        }
         _ => None,
     }
 }
@@ -229,6 +302,7 @@ mod tests {
         let userland = r#"<rss xmlns="http://backend.userland.com/rss2" version="2.0"><channel><item/><item/></channel></rss>"#;
         assert_eq!(census(userland).unwrap().items.len(), 2);
         assert!(census("<rss><channel><item></channel>").is_none());
+        assert!(census("<rss><channel><item><title>A</title></item>").is_none());
     }
 
     #[test]
@@ -242,5 +316,43 @@ mod tests {
         assert_eq!(items[0].atom_date.as_deref(), Some("2026-11-20T10:00:00Z"));
         assert_eq!(items[1].itunes_author.as_deref(), Some("Collectif"));
         assert_eq!(items[1].author_name, None);
+    }
+
+    #[test]
+    fn reads_dublin_core_bodies_and_links_written_as_text() {
+        let rss = r#"<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+            <item><dc:title>Titre</dc:title><dc:description>Texte</dc:description></item>
+            <item><body xmlns="http://www.w3.org/1999/xhtml"><p>Un &amp; <em>deux</em></p></body></item>
+            <item><fullitem>&lt;p&gt;Trois&lt;/p&gt;</fullitem></item>
+            </channel></rss>"#;
+        let items = census(rss).unwrap().items;
+        assert_eq!(items[0].dc_title.as_deref(), Some("Titre"));
+        assert_eq!(items[0].dc_description.as_deref(), Some("Texte"));
+        assert_eq!(items[1].body_html.as_deref(), Some("Un &amp;  deux"));
+        assert_eq!(items[2].body_html.as_deref(), Some("<p>Trois</p>"));
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><entry>
+            <link rel="enclosure">https://e.org/v.mp4</link><link href="https://e.org/h"/>
+            <link rel="alternate">https://e.org/a</link></entry></feed>"#;
+        let entry = &census(atom).unwrap().items[0];
+        assert_eq!(entry.link_text.as_deref(), Some("https://e.org/a"));
+    }
+
+    #[test]
+    fn reads_dublin_core_in_atom_odd_rss_dates_and_media_titles() {
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/"><entry>
+            <dc:creator>Awa</dc:creator><dc:date>2026-11-20T10:00:00Z</dc:date></entry></feed>"#;
+        let entry = &census(atom).unwrap().items[0];
+        assert_eq!(entry.dc_creator.as_deref(), Some("Awa"));
+        assert_eq!(entry.other_date.as_deref(), Some("2026-11-20T10:00:00Z"));
+        let rss = r#"<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>
+            <item><pubdate>Fri, 20 Nov 2026 10:00:00 GMT</pubdate><media:title>Vidéo</media:title></item>
+            <item><pubDate>Fri, 20 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>"#;
+        let items = census(rss).unwrap().items;
+        assert_eq!(
+            items[0].other_date.as_deref(),
+            Some("Fri, 20 Nov 2026 10:00:00 GMT")
+        );
+        assert_eq!(items[0].media_title.as_deref(), Some("Vidéo"));
+        assert_eq!(items[1].other_date, None, "feed-rs reads pubDate itself");
     }
 }

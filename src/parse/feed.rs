@@ -4,8 +4,9 @@
 //! ours and turns its errors into sentences a user can act on. No I/O.
 
 use super::census::{self, Census, ItemFacts};
+use super::cutoff;
 use super::dialects;
-use super::repair::repair_xml;
+use super::repair::{self, repair_xml};
 use crate::charset;
 use crate::dates::parse_feed_date;
 use crate::model::{ArticleDraft, ParsedFeed};
@@ -15,7 +16,6 @@ use crate::normalize::{
 };
 use feed_rs::model::{Entry, FeedType, Link};
 use feed_rs::parser::{ParseErrorKind, ParseFeedError};
-use std::borrow::Cow;
 use url::Url;
 
 /// Why a body is not a usable feed, in words.
@@ -47,18 +47,12 @@ pub fn parse_feed(
     }
     let http_charset = content_type.and_then(charset::charset_of_content_type);
     let decoded = charset::decode(body, http_charset);
-    let utf8 = charset::declare_utf8(&decoded.text);
-    let (text, census) = match dialects::lenient_json_feed(&utf8) {
-        Some((json, count)) => {
-            let items = vec![ItemFacts::default(); count];
-            (Cow::Owned(json), Some(Census { items, root: None }))
-        }
-        None => {
-            let text = Cow::Owned(dialects::rewrite_xml(&repair_xml(&utf8)).into_owned());
-            let census = census::census(&text);
-            (text, census)
-        }
-    };
+    let utf8 = charset::declare_utf8(repair::after_leading_junk(&decoded.text));
+    let Prepared {
+        text,
+        census,
+        cut_off_at,
+    } = prepare(&utf8);
     let feed = parse_document(&text, base)?;
     let format = feed.feed_type.clone();
     let site_url = feed
@@ -85,6 +79,11 @@ pub fn parse_feed(
         .filter(|d| !(d.title.is_empty() && d.url.is_none() && d.text.is_empty()))
         .collect();
     let mut warnings = Vec::new();
+    if let Some(line) = cut_off_at {
+        warnings.push(format!(
+            "the feed breaks off at line {line} (cut off in transfer?): only the items before it were read"
+        ));
+    }
     if held > read {
         warnings.push(format!(
             "the feed holds {held} items, {} of them could not be read",
@@ -106,6 +105,54 @@ pub fn parse_feed(
         items,
         warnings,
     })
+}
+
+/// A decoded document ready for feed-rs: the text, its census, and the line it breaks off at
+/// if it was cut off and mended.
+struct Prepared {
+    text: String,
+    census: Option<Census>,
+    cut_off_at: Option<usize>,
+}
+
+/// JSON Feeds made lenient; XML repaired, rewritten from the dialects feed-rs does not read,
+/// and, when it does not read as XML, with HTML's void elements closed, or, when it breaks off
+/// before its end, cut back to its last complete item.
+fn prepare(utf8: &str) -> Prepared {
+    if let Some((json, count)) = dialects::lenient_json_feed(utf8) {
+        let items = vec![ItemFacts::default(); count];
+        return Prepared {
+            text: json,
+            census: Some(Census { items, root: None }),
+            cut_off_at: None,
+        };
+    }
+    let text = dialects::rewrite_xml(&repair_xml(utf8)).into_owned();
+    let census = census::census(&text);
+    let closed = census
+        .is_none()
+        .then(|| repair::close_void_elements(&text))
+        .flatten()
+        .and_then(|closed| Some((census::census(&closed)?, closed)));
+    if let Some((census, text)) = closed {
+        return Prepared {
+            text,
+            census: Some(census),
+            cut_off_at: None,
+        };
+    }
+    match census.is_none().then(|| cutoff::mend(&text)).flatten() {
+        Some(mended) => Prepared {
+            census: census::census(&mended.text),
+            text: mended.text,
+            cut_off_at: Some(mended.line),
+        },
+        None => Prepared {
+            text,
+            census,
+            cut_off_at: None,
+        },
+    }
 }
 
 /// feed-rs on the text, with the retries that make the dialects it refuses readable.
@@ -205,28 +252,18 @@ fn is_alternate(link: &Link) -> bool {
 /// One entry as a draft. `facts` are the census's of the same item, if it could be matched.
 fn draft(entry: Entry, base: &Url, facts: Option<&ItemFacts>, format: &FeedType) -> ArticleDraft {
     let guid = Some(entry.id.trim().to_string()).filter(|id| !id.is_empty());
-    let url = entry
-        .links
-        .iter()
-        .filter(|l| is_alternate(l))
-        .chain(entry.links.iter())
-        // A link escaped twice by its publisher (`&amp;amp;`) has `&amp;` left for `&`.
-        .find_map(|l| canonical_url(l.href.trim().replace("&amp;", "&").as_str(), Some(base)))
-        // RSS items often carry their permalink only as the GUID (`HTTP://` too).
-        .or_else(|| {
-            guid.as_deref()
-                .filter(|g| {
-                    let scheme = g.get(..8).unwrap_or(g).to_ascii_lowercase();
-                    scheme.starts_with("http://") || scheme.starts_with("https://")
-                })
-                .and_then(|g| canonical_url(g, Some(base)))
-        });
+    let url = item_url(&entry, guid.as_deref(), facts, base, format);
     let repaired = |s: String| repair_mojibake(&s).into_owned();
     let content = entry
         .content
         .and_then(|c| c.body)
+        .or_else(|| facts.and_then(|f| f.body_html.clone()))
         .map(|b| repaired(html_to_text(&b)));
-    let summary = entry.summary.map(|s| repaired(html_to_text(&s.content)));
+    let summary = entry
+        .summary
+        .map(|s| s.content)
+        .or_else(|| facts.and_then(|f| f.dc_description.clone()))
+        .map(|s| repaired(html_to_text(&s)));
     let text = content
         .clone()
         .filter(|c| !c.is_empty())
@@ -239,25 +276,73 @@ fn draft(entry: Entry, base: &Url, facts: Option<&ItemFacts>, format: &FeedType)
         .title
         .map(|t| repaired(title_line(&t, format)))
         .filter(|t| !t.is_empty())
+        .or_else(|| {
+            let f = facts?;
+            let other = f.dc_title.as_deref().or(f.media_title.as_deref());
+            other.map(html_to_line)
+        })
+        .filter(|t| !t.is_empty())
         .unwrap_or_else(|| summarize(&text, TITLE_FALLBACK_CHARS));
     let author = entry
         .authors
         .iter()
         .find_map(person_name)
         .or_else(|| facts.and_then(|f| f.author_name.clone()))
+        .or_else(|| facts.and_then(|f| f.dc_creator.clone()))
         // Not feed-rs' media credits: an image's credit (« Illustration by… ») is no author.
         .or_else(|| facts.and_then(|f| f.itunes_author.clone()));
-    let atom_date = || facts?.atom_date.as_deref().and_then(parse_feed_date);
+    let other_date = || {
+        let f = facts?;
+        let atom = f.atom_date.as_deref().and_then(parse_feed_date);
+        atom.or_else(|| f.other_date.as_deref().and_then(parse_feed_date))
+    };
     ArticleDraft {
         guid,
         url,
         title,
         author,
-        published: entry.published.or(entry.updated).or_else(atom_date),
+        published: entry.published.or(entry.updated).or_else(other_date),
         published_approximate: false,
         summary: summarize(&summary, SUMMARY_MAX_CHARS),
         text,
     }
+}
+
+/// The item's link: its alternate link, else any link, else an Atom link written as text, else
+/// a GUID that is a URL (RSS items often carry their permalink only so, `HTTP://` too), else
+/// the address of an out-of-line Atom content (`<content src>`; feed-rs also gives RSS content
+/// a `src`, the document's base, which is no address of the item).
+fn item_url(
+    entry: &Entry,
+    guid: Option<&str>,
+    facts: Option<&ItemFacts>,
+    base: &Url,
+    format: &FeedType,
+) -> Option<String> {
+    let text_link = facts.and_then(|f| f.link_text.as_deref());
+    let content_src = entry
+        .content
+        .as_ref()
+        .filter(|c| *format == FeedType::Atom && c.body.is_none())
+        .and_then(|c| c.src.as_ref())
+        .map(|l| l.href.as_str());
+    entry
+        .links
+        .iter()
+        .filter(|l| is_alternate(l))
+        .chain(entry.links.iter())
+        .map(|l| l.href.as_str())
+        .chain(text_link)
+        // A link escaped twice by its publisher (`&amp;amp;`) has `&amp;` left for `&`.
+        .find_map(|href| canonical_url(href.trim().replace("&amp;", "&").as_str(), Some(base)))
+        .or_else(|| {
+            guid.filter(|g| {
+                let scheme = g.get(..8).unwrap_or(g).to_ascii_lowercase();
+                scheme.starts_with("http://") || scheme.starts_with("https://")
+            })
+            .and_then(|g| canonical_url(g, Some(base)))
+        })
+        .or_else(|| content_src.and_then(|src| canonical_url(src.trim(), Some(base))))
 }
 
 /// A title on one line. A plain-text title (JSON Feed, Atom `type="text"`) keeps its angle

@@ -296,7 +296,7 @@ struct Existing {
 }
 
 /// The article of `source` that `draft` is, in the order of `crate::identity`: the same GUID;
-/// else, at the same canonical URL, the same title (a rotated GUID); else, for an item without
+/// else, at the same canonical URL, the same title and date (a rotated GUID); else, for an item without
 /// a GUID, the only article at that URL. Articles already written by this batch (`taken`) are
 /// other items of the feed, never this one.
 fn existing(
@@ -327,11 +327,15 @@ fn existing(
     };
     let mut at_url = Vec::new();
     let mut same_title = None;
+    // A rotated GUID keeps the item's date (or, without one, its text): a new post that only
+    // shares the link and title of an old one (a weekly « Permanence du samedi ») is new.
     let mut select = tx.prepare_cached(
-        "SELECT id, guid, content_hash, title = ?3 FROM articles
-         WHERE source = ?1 AND url_key = ?2 ORDER BY id",
+        "SELECT id, guid, content_hash,
+             title = ?3 AND (published = ?4 OR ((published IS NULL OR ?4 IS NULL) AND text = ?5))
+         FROM articles WHERE source = ?1 AND url_key = ?2 ORDER BY id",
     )?;
-    let mut rows = select.query(params![source, url, draft.title])?;
+    let published = draft.published.map(format_time);
+    let mut rows = select.query(params![source, url, draft.title, published, draft.text])?;
     while let Some(row) = rows.next()? {
         let found = Existing {
             id: row.get(0)?,

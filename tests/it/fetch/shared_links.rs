@@ -1,6 +1,8 @@
 //! Items that share a link: within a source (a podcast whose episodes all link to the show,
 //! `#fragment` permalinks, empty links, a sponsor post and a linked-list post to one page) each
-//! item stays an article; a feed that rotates its GUIDs does not duplicate; across sources the
+//! item stays an article; a feed that rotates its GUIDs does not duplicate, while a new post
+//! that only shares the link and title of an old one (a new GUID, date and text) is a new
+//! article; across sources the
 //! same page is one story with a copy per source, shown in `show` and the digest.
 
 use crate::common::feeds::{rss, Item};
@@ -98,6 +100,47 @@ fn a_feed_that_rotates_its_guids_is_not_duplicated() {
         let now: Vec<i64> = all_articles(&ws).iter().map(id_of).collect();
         assert_eq!(now, ids, "the same articles, the same ids");
     }
+}
+
+#[test]
+fn a_weekly_post_with_the_link_and_title_of_the_last_is_a_new_article() {
+    let server = Server::start();
+    // An association posts « Permanence du samedi » each week, always linking to its agenda
+    // page: a new GUID, a new date and a new text each time. The feed keeps the last two.
+    let week = |n: u32| {
+        let mut item = Item::new("Permanence du samedi", "https://www.example-gull.fr/agenda")
+            .published(at(&format!("2026-11-{:02}T09:00:00Z", 7 * n)))
+            .description(&format!(
+                "<p>Samedi {}, installation de Debian 13.</p>",
+                7 * n
+            ));
+        item.guid = Some(format!("permanence-{n}"));
+        item
+    };
+    let serve = |weeks: &[u32]| {
+        let items: Vec<Item> = weeks.iter().map(|n| week(*n)).collect();
+        let feed = rss("GULL", "https://www.example-gull.fr/", &items);
+        server.route(
+            "/agenda.rss",
+            Route::Fixed(Reply::feed("application/rss+xml", feed)),
+        );
+    };
+    serve(&[1]);
+    let ws = Workspace::new(&[("gull", &server.url("/agenda.rss"))], &[]);
+    assert_eq!(fetch_ok(&ws).summary().new, 1);
+    let first = id_of(&all_articles(&ws)[0]);
+    for (weeks, total) in [(&[2, 1][..], 2), (&[3, 2][..], 3), (&[4][..], 4)] {
+        serve(weeks);
+        let run = fetch_ok(&ws);
+        let s = run.summary();
+        assert_eq!((s.new, s.updated), (1, 0), "{weeks:?}: {run}");
+        assert_eq!(all_articles(&ws).len(), total, "{weeks:?}");
+    }
+    let kept = show_json(&ws, first);
+    assert_eq!(
+        kept["text"], "Samedi 7, installation de Debian 13.",
+        "the first week's post is still itself: {kept:#}"
+    );
 }
 
 #[test]
