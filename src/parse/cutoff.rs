@@ -49,12 +49,10 @@ pub fn mend(text: &str) -> Option<Mended> {
     for name in around.iter().rev() {
         mended.push_str(&format!("</{name}>"));
     }
-    let line = text.as_bytes()[..broken_at.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1;
-    Some(Mended { text: mended, line })
+    Some(Mended {
+        text: mended,
+        line: super::line_of(text, broken_at),
+    })
 }
 
 #[cfg(test)]

@@ -434,13 +434,7 @@ fn xml_error_at(text: &str) -> Option<(usize, String)> {
             Ok(_) => {}
             Err(e) => {
                 let position = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
-                let offset = position.min(text.len());
-                let line = text.as_bytes()[..offset]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count()
-                    + 1;
-                return Some((line, e.to_string()));
+                return Some((super::line_of(text, position), e.to_string()));
             }
         }
     }
